@@ -1,0 +1,1 @@
+"""Runtime helpers shared by every process: paths, tokens and database URLs."""

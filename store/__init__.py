@@ -1,0 +1,1 @@
+"""The department store: system of record for directives and what enterprises send back."""

@@ -1,0 +1,1 @@
+"""Turning directive documents into records the bot can answer from."""

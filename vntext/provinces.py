@@ -1,0 +1,76 @@
+"""The 34 provinces after the 01/07/2025 merger, and the former names that map to them.
+
+A user from "Bắc Giang" is served today by Bắc Ninh's department but may still ask about the old
+Bắc Giang directive, so a mention resolves to both the name used and the current province.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from vntext.normalize import fold
+
+PROVINCES_CSV = Path(__file__).resolve().parent.parent / "data" / "provinces-2025.csv"
+_PAREN_RE = re.compile(r"^(?P<name>[^(]+?)\s*\((?P<alias>[^)]+)\)$")
+_PREFIXES = ("tinh ", "thanh pho ", "tp ", "tp. ")
+
+
+@dataclass(frozen=True)
+class ProvinceMention:
+    """A province named in text: the name as the directive era knew it and today's province."""
+
+    named: str
+    current: str
+
+
+@lru_cache(maxsize=1)
+def _aliases() -> dict[str, ProvinceMention]:
+    """Folded alias -> mention, built once from the CSV shipped in data/."""
+    table: dict[str, ProvinceMention] = {}
+    with PROVINCES_CSV.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            current = row["province"].strip()
+            table[fold(current)] = ProvinceMention(current, current)
+            for part in row["formed_from"].split(";"):
+                part = part.strip()
+                match = _PAREN_RE.match(part)
+                names = [match["name"], match["alias"]] if match else [part]
+                for name in names:
+                    table.setdefault(fold(name), ProvinceMention(names[0].strip(), current))
+    table.setdefault("hcm", ProvinceMention("Thành phố Hồ Chí Minh", "Thành phố Hồ Chí Minh"))
+    table.setdefault("tphcm", ProvinceMention("Thành phố Hồ Chí Minh", "Thành phố Hồ Chí Minh"))
+    table.setdefault("sai gon", ProvinceMention("Thành phố Hồ Chí Minh", "Thành phố Hồ Chí Minh"))
+    return table
+
+
+def current_provinces() -> list[str]:
+    """Names of the 34 current provinces in CSV order."""
+    seen: dict[str, None] = {}
+    for mention in _aliases().values():
+        seen.setdefault(mention.current, None)
+    return list(seen)
+
+
+def resolve(name: str) -> ProvinceMention | None:
+    """Resolve a single province name (any case, with or without diacritics or a "tỉnh" prefix)."""
+    key = fold(name).strip()
+    for prefix in _PREFIXES:
+        if key.startswith(prefix):
+            key = key[len(prefix) :].strip()
+    return _aliases().get(key)
+
+
+def find_in_text(text: str) -> ProvinceMention | None:
+    """The first province named in free text, preferring the longest alias at each position."""
+    folded = fold(text)
+    best: tuple[int, int, ProvinceMention] | None = None
+    for alias, mention in _aliases().items():
+        for match in re.finditer(rf"(?<![\w]){re.escape(alias)}(?![\w])", folded):
+            candidate = (match.start(), -len(alias), mention)
+            if best is None or candidate[:2] < best[:2]:
+                best = candidate
+    return best[2] if best else None
