@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
-from urllib.parse import unquote, urlsplit
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from common.paths import var_dir
 
@@ -26,40 +26,21 @@ def store_sqlalchemy_url() -> str:
     return f"{scheme}://{rest}"
 
 
-@dataclass(frozen=True)
-class TrackerStoreSettings:
-    """The pieces Rasa's SQLTrackerStore takes in endpoints.yml (it has no single URL field)."""
+def tracker_store_url(url: str | None, var: Path) -> str:
+    """Rasa's tracker store URL: its own SQLite file under var by default, else the PostgreSQL database.
 
-    dialect: str
-    host: str
-    port: str
-    db: str
-    username: str
-    password: str
-
-    def as_env(self) -> dict[str, str]:
-        """Environment variables substituted into endpoints.yml."""
-        return {
-            "TRACKER_DB_DIALECT": self.dialect,
-            "TRACKER_DB_HOST": self.host,
-            "TRACKER_DB_PORT": self.port,
-            "TRACKER_DB_NAME": self.db,
-            "TRACKER_DB_USER": self.username,
-            "TRACKER_DB_PASSWORD": self.password,
-        }
-
-
-def tracker_store_settings() -> TrackerStoreSettings:
-    """Rasa's tracker store: its own SQLite file by default, the PostgreSQL database when set."""
-    url = database_url()
-    if url is None:
-        return TrackerStoreSettings("sqlite", "", "", str(var_dir() / "rasa_tracker.db"), "", "")
+    Rasa 3.6 uses SQLAlchemy 1.4 with psycopg2, so any driver suffix is dropped.
+    """
+    if not url:
+        return f"sqlite:///{var / 'rasa_tracker.db'}"
     parts = urlsplit(url)
-    return TrackerStoreSettings(
-        dialect="postgresql",
-        host=parts.hostname or "127.0.0.1",
-        port=str(parts.port or 5432),
-        db=parts.path.lstrip("/") or "postgres",
-        username=unquote(parts.username or ""),
-        password=unquote(parts.password or ""),
-    )
+    return urlunsplit(parts._replace(scheme="postgresql"))
+
+
+def tracker_store_env(url: str | None, var: Path) -> dict[str, str]:
+    """Variables substituted into endpoints.yml's tracker_store section."""
+    tracker_url = tracker_store_url(url, var)
+    return {
+        "TRACKER_DB_DIALECT": tracker_url.split(":", 1)[0],
+        "TRACKER_DB_URL": tracker_url,
+    }

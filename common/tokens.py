@@ -21,12 +21,12 @@ def _read(path: Path) -> str | None:
     return value or None
 
 
-def load_or_create(env_name: str, file_name: str) -> str:
+def load_or_create(env_name: str | None, file_name: str, directory: Path | None = None) -> str:
     """Return the secret named by env_name, or the one kept in var/file_name, creating it if absent."""
-    value = os.environ.get(env_name, "").strip()
+    value = os.environ.get(env_name, "").strip() if env_name else ""
     if value:
         return value
-    path = var_dir() / file_name
+    path = (directory or var_dir()) / file_name
     existing = _read(path)
     if existing:
         return existing
@@ -35,7 +35,7 @@ def load_or_create(env_name: str, file_name: str) -> str:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
         # Another process won the race; use what it wrote.
-        return _read(path) or load_or_create(env_name, file_name)
+        return _read(path) or load_or_create(env_name, file_name, directory)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(token + "\n")
         handle.flush()
@@ -46,3 +46,8 @@ def load_or_create(env_name: str, file_name: str) -> str:
 def store_api_token() -> str:
     """Bearer token for the store's /api/ routes (STORE_API_TOKEN or var/store_api_token)."""
     return load_or_create("STORE_API_TOKEN", "store_api_token")
+
+
+def rasa_api_token() -> str:
+    """Token for Rasa's HTTP API (/model/parse, /status, trackers); the REST webhook needs none."""
+    return load_or_create("RASA_API_TOKEN", "rasa_api_token")

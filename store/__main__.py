@@ -11,7 +11,9 @@ from store.main import create_app
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     settings = Settings()
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
 

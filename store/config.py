@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from common.database import store_sqlalchemy_url
+from common.env import env_int, env_str
 from common.paths import PROJECT_ROOT
 from common.tokens import store_api_token
 
@@ -19,8 +19,8 @@ class Settings:
     api_token: str = field(default_factory=store_api_token, repr=False)
     directives_dir: Path = field(
         default_factory=lambda: Path(
-            os.environ.get("DIRECTIVES_DIR", PROJECT_ROOT / "data" / "directives")
+            env_str("DIRECTIVES_DIR", str(PROJECT_ROOT / "data" / "directives"))
         )
     )
-    host: str = field(default_factory=lambda: os.environ.get("STORE_HOST", "127.0.0.1"))
-    port: int = field(default_factory=lambda: int(os.environ.get("STORE_PORT", "8000")))
+    host: str = field(default_factory=lambda: env_str("STORE_HOST", "127.0.0.1"))
+    port: int = field(default_factory=lambda: env_int("STORE_PORT", 8000))

@@ -91,6 +91,8 @@ def directive_for(session: Session, mention: ProvinceMention) -> Directive | Non
             return own
     return session.scalar(
         query.where(
-            or_(Directive.province == mention.current, Directive.issuing_province == mention.current)
+            or_(
+                Directive.province == mention.current, Directive.issuing_province == mention.current
+            )
         )
     )

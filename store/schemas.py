@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, computed_field
+
+from store.knowledge.citation import citation as citation_phrase
 
 
 class ContactOut(BaseModel):
@@ -26,6 +28,13 @@ class DirectiveOut(BaseModel):
     number: str
     issued_text: str
     subject: str
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def citation(self) -> str:
+        return citation_phrase(
+            self.number, self.issued_text, self.department, self.issuing_province
+        )
 
 
 class ContactsAnswer(BaseModel):

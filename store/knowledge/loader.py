@@ -18,12 +18,14 @@ from vntext.provinces import resolve
 _URL_RE = re.compile(r"https?://\S+")
 _SPACE_RE = re.compile(r"\s+")
 _PLACE_DATE_RE = re.compile(
-    r"^\s*(?P<place>[^\W\d][^,\n]{1,40}?),\s*(?P<date>ngày[^\n]*?năm\s*\d{4})", re.M
+    r"^\s*(?P<place>[^\W\d][^,\n]{1,40}?),\s*(?P<date>ngày[^\n]*?năm\s*\d{4})", re.MULTILINE
 )
 _NUMBER_RE = re.compile(
     r"Số\s*:\s*(?P<no>\d*)\s*/\s*(?P<symbol>[A-ZĐ][A-Za-zĐ&]*(?:\s*-\s*[A-ZĐ][A-Za-zĐ&]*)*)"
 )
-_SUBJECT_RE = re.compile(r"V/v\s+(?P<subject>.+?)\s+(?=CỘNG H(?:OÀ|ÒA)|Kính gửi|\S+(?: \S+)?, ngày)")
+_SUBJECT_RE = re.compile(
+    r"V/v\s+(?P<subject>.+?)\s+(?=CỘNG H(?:OÀ|ÒA)|Kính gửi|\S+(?: \S+)?, ngày)"
+)
 _DATE_PART_RE = {
     "day": re.compile(r"ngày\s+(\d{1,2})\b"),
     "month": re.compile(r"tháng\s+(\d{1,2})\b"),
@@ -34,7 +36,9 @@ _PERSON_RE = re.compile(
     r"(?:Đ/c|[Oô]ng|[Bb]à)\s+(?P<name>(?:[A-ZĐ\u00c0-\u1ef8][\w]*\s*){2,5}?)\s*-\s*(?P<title>[^,:;]+)"
 )
 _CLAUSE_BREAK_RE = re.compile(r"[.;:]\s+(?:[-+–]\s+)?")
-_PHONE_LABEL_RE = re.compile(r"(?:(?:theo\s+)?(?:số điện thoại|ĐT|điện thoại)|[\s,:])+$", re.I)
+_PHONE_LABEL_RE = re.compile(
+    r"(?:(?:theo\s+)?(?:số điện thoại|ĐT|điện thoại)|[\s,:])+$", re.IGNORECASE
+)
 _TRAILING_PHONE_RE = re.compile(r"[\d.\s]{8,}\s*[–-]\s*$")
 _DEPARTMENTS = {
     "SKHCN": ("Sở Khoa học và Công nghệ", "Sở KH&CN"),
@@ -101,15 +105,14 @@ def _clause_before(flat: str, start: int) -> str | None:
     breaks = list(_CLAUSE_BREAK_RE.finditer(window))
     clause = window[breaks[-1].end() :] if breaks else window
     clause = clause.strip(" -+–")
-    return clause[len("Hoặc ") :] if clause.startswith("Hoặc ") else clause
+    return clause.removeprefix("Hoặc ")
 
 
 def _describe(contact: ParsedContact, clause: str) -> None:
     """Fill name and title from 'Đ/c Name - Title, ĐT:' or fall back to the unit named in the clause."""
-    person = None
-    for person in _PERSON_RE.finditer(clause):
-        pass
-    if person:
+    people = list(_PERSON_RE.finditer(clause))
+    if people:
+        person = people[-1]
         contact.name = _SPACE_RE.sub(" ", person["name"]).strip()
         contact.title = _PHONE_LABEL_RE.sub("", person["title"]).strip() or None
         return
@@ -125,7 +128,9 @@ def _contacts(flat: str) -> list[ParsedContact]:
         previous = clause
         contact = ParsedContact(
             context=clause,
-            phone_e164=phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164),
+            phone_e164=phonenumbers.format_number(
+                match.number, phonenumbers.PhoneNumberFormat.E164
+            ),
             phone_display=match.raw_string,
         )
         _describe(contact, clause)
@@ -144,7 +149,9 @@ def parse_directive(text: str) -> ParsedDirective:
     place = _PLACE_DATE_RE.search(text)
     number = _NUMBER_RE.search(flat)
     if not place or not number:
-        raise DirectiveParseError("Không tìm thấy số hiệu hoặc dòng địa danh, ngày tháng của công văn.")
+        raise DirectiveParseError(
+            "Không tìm thấy số hiệu hoặc dòng địa danh, ngày tháng của công văn."
+        )
     mention = resolve(place["place"])
     issuing = mention.named if mention else place["place"].strip()
     symbol = re.sub(r"\s+", "", number["symbol"])

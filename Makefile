@@ -1,0 +1,88 @@
+# Trực Tết assistant. `make run` and `make test` do all set-up on a fresh machine.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+APP_VENV  := .venv-app
+RASA_VENV := .venv-rasa
+APP_PY    := $(APP_VENV)/bin/python
+RASA_PY   := $(RASA_VENV)/bin/python
+RASA      := $(RASA_VENV)/bin/rasa
+MODEL     := models/trutet.tar.gz
+RASA_ENV  := PYTHONPATH=$(CURDIR) RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 \
+             SQLALCHEMY_SILENCE_UBER_WARNING=1
+MODEL_INPUTS := config.yml domain.yml $(shell find nlu_data stories rasa_ext vntext -type f \
+                  \( -name '*.yml' -o -name '*.py' \) 2>/dev/null)
+
+.PHONY: help setup run up down status test lint format train validate rasa-test bench clean \
+        compose-config ingest
+
+help:  ## list targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(APP_VENV)/.installed: requirements/app.txt
+	python3.11 -m venv $(APP_VENV) 2>/dev/null || python3 -m venv $(APP_VENV)
+	$(APP_PY) -m pip install -q --upgrade pip
+	$(APP_PY) -m pip install -q -r requirements/app.txt
+	touch $@
+
+$(RASA_VENV)/.installed: requirements/rasa.txt
+	PY310=$$(bash ops/find-python310.sh) && $$PY310 -m venv $(RASA_VENV)
+	$(RASA_PY) -m pip install -q "pip==24.0"
+	$(RASA_PY) -m pip install -q -r requirements/rasa.txt
+	touch $@
+
+setup: $(APP_VENV)/.installed $(RASA_VENV)/.installed  ## create both virtualenvs (once)
+
+$(MODEL): $(RASA_VENV)/.installed $(MODEL_INPUTS)
+	$(RASA_ENV) $(RASA) train --data nlu_data stories --domain domain.yml --config config.yml \
+	  --out models --fixed-model-name trutet --quiet
+	touch $@
+
+train: $(MODEL)  ## train the Rasa model when its inputs changed
+
+run: setup $(MODEL)  ## start everything; console chat (or Telegram if TELEGRAM_BOT_TOKEN); Ctrl-C stops
+	@$(APP_PY) -m ops.stack run
+
+up: setup $(MODEL)  ## start the stack detached; returns when every process is healthy
+	@$(APP_PY) -m ops.stack up
+
+down:  ## stop what `make up` started
+	@if [ -x $(APP_PY) ]; then $(APP_PY) -m ops.stack down; fi
+
+status:
+	@$(APP_PY) -m ops.stack status
+
+lint: $(APP_VENV)/.installed  ## ruff lint and format check
+	$(APP_VENV)/bin/ruff check .
+	$(APP_VENV)/bin/ruff format --check .
+
+format: $(APP_VENV)/.installed
+	$(APP_VENV)/bin/ruff check --fix .
+	$(APP_VENV)/bin/ruff format .
+
+compose-config:  ## docker-compose.yml is valid (no engine needed)
+	@bash ops/compose-config.sh
+
+validate: $(RASA_VENV)/.installed  ## rasa data validate
+	$(RASA_ENV) $(RASA) data validate --data nlu_data stories --domain domain.yml \
+	  --config config.yml --fail-on-warnings --quiet
+
+rasa-test: $(MODEL)  ## rasa test stories, failing on any prediction error
+	$(RASA_ENV) $(RASA) test core --model $(MODEL) --stories tests/rasa \
+	  --fail-on-prediction-errors --out var/rasa-test-results --quiet
+
+test: setup lint compose-config validate $(MODEL) rasa-test  ## every test
+	$(RASA_ENV) $(RASA_PY) -m pytest -q tests/actions
+	$(APP_PY) -m pytest -q tests --ignore=tests/actions --ignore=tests/rasa
+
+bench: setup $(MODEL)  ## whole stack vs Rasa NLU alone; table to var/bench/
+	$(APP_PY) -m bench.stack_bench
+
+clean:  ## remove models and runtime data (keeps virtualenvs)
+	rm -rf models var results
+
+# A local .env (copied from .env.example) configures every target.
+ifneq (,$(wildcard .env))
+include .env
+export
+endif

@@ -1,0 +1,1 @@
+"""Rasa SDK custom actions; rasa-sdk registers every Action subclass in this package."""

@@ -1,0 +1,80 @@
+"""Async HTTP client of the department store, used by actions.
+
+Every call has a timeout and a bounded retry with back-off: a blocking or hanging call inside the
+action server would stall every other user's conversation.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import httpx
+
+from common.env import env_float, env_int, env_str
+from common.tokens import store_api_token
+
+log = logging.getLogger(__name__)
+
+STORE_UNAVAILABLE_TEXT = (
+    "Xin lỗi, hệ thống dữ liệu của Sở đang tạm thời không truy cập được. "
+    "Bạn vui lòng thử lại sau ít phút."
+)
+
+
+class StoreUnavailable(Exception):
+    """The store did not answer usefully after all retries."""
+
+
+class StoreClient:
+    """Thin client: GET JSON with bearer auth, retrying connection errors and 5xx."""
+
+    def __init__(
+        self,
+        base_url: str | None = None,
+        token: str | None = None,
+        timeout: float | None = None,
+        attempts: int | None = None,
+        backoff: float = 0.2,
+    ) -> None:
+        self.base_url = (base_url or env_str("STORE_URL", "http://127.0.0.1:8000")).rstrip("/")
+        self._token = token
+        self.timeout = timeout or env_float("STORE_TIMEOUT", 3.0)
+        self.attempts = attempts or env_int("STORE_ATTEMPTS", 3)
+        self.backoff = backoff
+
+    def _headers(self) -> dict[str, str]:
+        if self._token is None:
+            self._token = store_api_token()
+        return {"Authorization": f"Bearer {self._token}"}
+
+    async def get_json(self, path: str, params: dict[str, str] | None = None) -> Any:
+        """GET path; 4xx other than 404 and exhausted retries raise StoreUnavailable."""
+        last_error: Exception | None = None
+        async with httpx.AsyncClient(base_url=self.base_url, timeout=self.timeout) as client:
+            for attempt in range(self.attempts):
+                try:
+                    response = await client.get(path, params=params, headers=self._headers())
+                    if response.status_code < 500:
+                        if response.status_code == 404:
+                            return None
+                        response.raise_for_status()
+                        return response.json()
+                    last_error = httpx.HTTPStatusError(
+                        f"store answered {response.status_code}",
+                        request=response.request,
+                        response=response,
+                    )
+                except httpx.HTTPStatusError as error:
+                    raise StoreUnavailable(str(error)) from error
+                except httpx.TransportError as error:
+                    last_error = error
+                if attempt + 1 < self.attempts:
+                    await asyncio.sleep(self.backoff * 2**attempt)
+        log.warning("store unreachable at %s%s: %s", self.base_url, path, last_error)
+        raise StoreUnavailable(str(last_error))
+
+    async def contacts(self, province: str) -> dict[str, Any] | None:
+        """Contacts answer for a province name, or None when the store does not know the name."""
+        return await self.get_json("/api/contacts", {"province": province})

@@ -1,0 +1,1 @@
+"""The gateway: channels (console, Telegram, later Zalo) relayed to Rasa's REST channel."""

@@ -1,0 +1,79 @@
+"""Console channel: an interactive Vietnamese chat in the terminal, or one-shot with --say."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import sys
+
+from bot.relay import RasaRelay, Reply
+
+CHANNEL = "console"
+PROMPT = "Bạn: "
+EXIT_WORDS = {"/thoat", "/thoát", "/exit", "/quit"}
+
+
+def render(replies: list[Reply]) -> str:
+    """Replies as terminal text; buttons are numbered so the user can type the number."""
+    lines: list[str] = []
+    for reply in replies:
+        lines.append(f"Bot: {reply.text}" if reply.text else "Bot:")
+        lines += [f"  [{i}] {b.title}" for i, b in enumerate(reply.buttons, start=1)]
+        if reply.image:
+            lines.append(f"  (ảnh: {reply.image})")
+    return "\n".join(lines)
+
+
+def _button_payload(text: str, last: list[Reply]) -> str | None:
+    buttons = [b for reply in last for b in reply.buttons]
+    if text.strip().isdigit() and 1 <= int(text) <= len(buttons):
+        return buttons[int(text) - 1].payload
+    return None
+
+
+async def say(relay: RasaRelay, sender: str, text: str) -> int:
+    """One-shot: print the replies; exit status 1 when the stack could not answer."""
+    replies = await relay.send(CHANNEL, sender, text)
+    print(render(replies))
+    return 1 if any(r.is_fault for r in replies) else 0
+
+
+async def chat(relay: RasaRelay, sender: str) -> int:
+    """Interactive loop until EOF, Ctrl-C or /thoat."""
+    print("Trợ lý Trực Tết — gõ câu hỏi rồi Enter; gõ số để bấm nút; /thoat để thoát.")
+    last: list[Reply] = []
+    while True:
+        try:
+            text = await asyncio.to_thread(input, PROMPT)
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return 0
+        if text.strip().lower() in EXIT_WORDS:
+            return 0
+        message = _button_payload(text, last) or text
+        last = await relay.send(CHANNEL, sender, message)
+        print(render(last), flush=True)
+
+
+async def main_async(args: argparse.Namespace) -> int:
+    async with RasaRelay(args.rasa_url) as relay:
+        if args.say is not None:
+            return await say(relay, args.sender, args.say)
+        return await chat(relay, args.sender)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Trò chuyện với trợ lý Trực Tết trong terminal.")
+    parser.add_argument("--say", help="gửi một câu, in câu trả lời rồi thoát")
+    parser.add_argument(
+        "--sender", default=getpass.getuser(), help="mã người dùng (mặc định: tên máy)"
+    )
+    parser.add_argument(
+        "--rasa-url", default=None, help="mặc định RASA_URL hoặc http://127.0.0.1:5005"
+    )
+    return asyncio.run(main_async(parser.parse_args(argv)))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

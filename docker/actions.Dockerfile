@@ -1,0 +1,13 @@
+# Rasa SDK action server with this repository's actions.
+FROM rasa/rasa-sdk:3.6.2
+WORKDIR /app
+USER root
+RUN pip install --no-cache-dir httpx==0.28.1 phonenumbers==9.0.43
+COPY actions /app/actions
+COPY vntext /app/vntext
+COPY common /app/common
+COPY data /app/data
+ENV PYTHONPATH=/app SANIC_HOST=0.0.0.0
+USER 1001
+ENTRYPOINT ["python", "-m", "rasa_sdk"]
+CMD ["--actions", "actions", "-p", "5055"]

@@ -1,0 +1,1 @@
+"""Development and operations tooling: starting, checking and stopping the native stack."""

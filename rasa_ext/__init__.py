@@ -1,0 +1,1 @@
+"""Custom Rasa components (imported by module path from config.yml)."""
