@@ -150,7 +150,6 @@ class Stack:
             raise SystemExit(f"Chưa có mô hình {self.model}: chạy `make train` trước.")
         env = self.env()
         running = self.pids()
-        started: list[Service] = []
         for service in self.services(env):
             if service.name in running:
                 continue
@@ -167,7 +166,6 @@ class Stack:
             log_file.close()
             pid_file = self._run_dir() / f"{service.name}.pid"
             pid_file.write_text(f"{process.pid}\n{_start_time(process.pid)}\n")
-            started.append(service)
         try:
             self._wait_healthy(self.services(env), timeout)
         except BaseException:
@@ -195,10 +193,12 @@ class Stack:
                 if pending:
                     time.sleep(0.5)
 
-    def stop(self, timeout: float = 20.0) -> list[str]:
-        """Stop only the processes this stack started (their whole process groups)."""
+    def stop(self, names: list[str] | None = None, timeout: float = 20.0) -> list[str]:
+        """Stop only processes this stack started (whole process groups); all unless names given."""
         stopped = []
         for name, pid in self.pids().items():
+            if names is not None and name not in names:
+                continue
             _signal_group(pid, signal.SIGTERM)
             deadline = time.monotonic() + timeout
             while _start_time(pid) and time.monotonic() < deadline:
