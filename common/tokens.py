@@ -26,7 +26,9 @@ def load_or_create(env_name: str | None, file_name: str, directory: Path | None 
     value = os.environ.get(env_name, "").strip() if env_name else ""
     if value:
         return value
-    path = (directory or var_dir()) / file_name
+    folder = directory or var_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / file_name
     existing = _read(path)
     if existing:
         return existing

@@ -69,6 +69,9 @@ class Stack:
         env["VAR_DIR"] = str(self.var_dir)
         env.update(tracker_store_env(env.get("DATABASE_URL"), self.var_dir))
         env.setdefault("LOCK_STORE_TYPE", "in_memory")
+        env.setdefault(
+            "TRACKER_CACHE_SIZE", "2000" if env["LOCK_STORE_TYPE"] == "in_memory" else "0"
+        )
         env.setdefault("LOCK_STORE_HOST", "127.0.0.1")
         env.setdefault("LOCK_STORE_PORT", "6379")
         env.update(
@@ -106,7 +109,7 @@ class Stack:
             ),
             Service(
                 "rasa",
-                [str(RASA_BIN / "rasa"), "run", "--enable-api", "--auth-token", rasa_token,
+                [str(RASA_BIN / "python"), "-m", "rasa_ext.run", "run", "--enable-api", "--auth-token", rasa_token,
                  "-m", str(self.model), "-i", self.host, "-p", str(self.rasa_port),
                  "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"],
                 f"{self.rasa_url}/status?token={rasa_token}",

@@ -1,0 +1,1 @@
+"""Benchmarks (`make bench`); results are printed as tables and written under var/bench/."""
