@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import shutil
 import statistics
 import time
 from collections.abc import Awaitable, Callable
@@ -170,6 +171,8 @@ def _report(rows: list[Row], rss: dict[str, float]) -> str:
 def main() -> None:
     total = env_int("BENCH_MESSAGES", 200)
     out_dir = var_dir() / "bench"
+    # A fresh stack directory per run: trackers left by an earlier run would lengthen every turn.
+    shutil.rmtree(out_dir / "stack", ignore_errors=True)
     stack = Stack(
         var_dir=out_dir / "stack",
         store_port=free_port(),

@@ -11,8 +11,8 @@ share the database (the Redis lock store).
 from __future__ import annotations
 
 import itertools
+import json
 from collections import OrderedDict
-from collections.abc import Iterator
 from typing import Any
 
 import sqlalchemy as sa
@@ -60,15 +60,33 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             self._remember(tracker)
         return tracker
 
-    def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator:
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Insert the events added since the last save in one statement, then cache the tracker."""
         stored = self._stored.get(tracker.sender_id)
         if stored is None:
-            return super()._additional_events(session, tracker)
-        return itertools.islice(tracker.events, stored, len(tracker.events))
-
-    async def save(self, tracker: DialogueStateTracker) -> None:
-        await super().save(tracker)
+            await super().save(tracker)
+        else:
+            await self.stream_events(tracker)
+            rows = [
+                _row(tracker.sender_id, event.as_dict(), event.type_name)
+                for event in itertools.islice(tracker.events, stored, None)
+            ]
+            if rows:
+                with self.engine.begin() as connection:
+                    connection.execute(self.SQLEvent.__table__.insert(), rows)
         self._remember(tracker)
+
+
+def _row(sender_id: str, data: dict[str, Any], type_name: str) -> dict[str, Any]:
+    """The same columns SQLTrackerStore.save writes for an event."""
+    return {
+        "sender_id": sender_id,
+        "type_name": type_name,
+        "timestamp": data.get("timestamp"),
+        "intent_name": data.get("parse_data", {}).get("intent", {}).get("name"),
+        "action_name": data.get("name"),
+        "data": json.dumps(data),
+    }
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
