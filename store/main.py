@@ -13,6 +13,7 @@ from store.api.deps import require_token
 from store.api.routes import directives, health
 from store.config import Settings
 from store.db import make_engine, migrate, session_factory
+from store.services import SearchService
 
 log = logging.getLogger("store")
 
@@ -26,6 +27,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         migrate(settings.database_url)
         engine = make_engine(settings.database_url)
         app.state.sessions = session_factory(engine)
+        app.state.search = SearchService()
         with app.state.sessions() as session:
             changed = crud.load_directory(session, settings.directives_dir)
         log.info("store ready: %d directive(s) new or changed", changed)
