@@ -82,6 +82,16 @@ class StoreClient:
         log.warning("store unreachable at %s%s: %s", self.base_url, path, last_error)
         raise StoreUnavailable(str(last_error))
 
-    async def contacts(self, province: str) -> dict[str, Any] | None:
-        """Contacts answer for a province name, or None when the store does not know the name."""
-        return await self.get_json("/api/contacts", {"province": province})
+    async def lookup(self, province: str, tet: str | None = None) -> dict[str, Any] | None:
+        """The directive answering for a province (and Tết); None when the name is unknown."""
+        params = {"province": province} | ({"tet": tet} if tet else {})
+        return await self.get_json("/api/directives/lookup", params)
+
+    async def search(
+        self, query: str, province: str | None = None, tet: str | None = None
+    ) -> dict[str, Any]:
+        """Duty items closest to a free-form question, best first."""
+        params = {"q": query[:1000], "limit": "3"}
+        params |= {"province": province} if province else {}
+        params |= {"tet": tet} if tet else {}
+        return await self.get_json("/api/search", params) or {"hits": []}

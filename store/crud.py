@@ -96,11 +96,16 @@ def upsert_directive(
     """
     digest = sha256_of(text)
     existing = session.scalar(select(Directive).where(Directive.source_name == source_name))
-    if existing is not None and existing.sha256 == digest:
+    if (
+        existing is not None
+        and existing.sha256 == digest
+        and existing.parser_version == parser.PARSER_VERSION
+    ):
         return existing, None
     parsed = parser.parse(text)
     directive = existing or Directive(source_name=source_name)
     directive.sha256 = digest
+    directive.parser_version = parser.PARSER_VERSION
     directive.text = text
     _fill(directive, parsed)
     session.add(directive)

@@ -62,6 +62,7 @@ class Directive(Base):
     signer: Mapped[str | None] = mapped_column(String(200))
     recipients: Mapped[str] = mapped_column(Text, default="")  # one per line
     warnings: Mapped[str] = mapped_column(Text, default="")  # one per line
+    parser_version: Mapped[int] = mapped_column(Integer, default=0)
 
     contacts: Mapped[list[Contact]] = relationship(
         back_populates="directive", cascade="all, delete-orphan", order_by="Contact.position"

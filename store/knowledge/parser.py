@@ -50,6 +50,8 @@ def _local_zone() -> tzinfo:
 
 
 LOCAL_TZ = _local_zone()
+# Bump when parsing changes what is read: stored directives are then re-parsed at the next load.
+PARSER_VERSION = 1
 
 
 class DirectiveParseError(ValueError):

@@ -1,0 +1,210 @@
+"""Answers from the province's directive: contacts, deadlines, duties, holidays, the directive itself.
+
+Each answer comes from the store at the time of asking, so a newly ingested directive is answerable
+at once without retraining Rasa.
+"""
+
+from __future__ import annotations
+
+from abc import ABCMeta, abstractmethod
+from typing import Any, ClassVar
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import replies
+from actions.context import audiences_from, message_text, province_from, tet_from
+from actions.store_client import STORE_UNAVAILABLE_TEXT, StoreClient, StoreUnavailable
+from vntext.timefmt import now
+
+SEARCH_THRESHOLD = 0.25
+EMPTY_QUERY_TEXT = (
+    "Xin lỗi, tôi chưa hiểu ý bạn. Bạn có thể hỏi ví dụ: «Số điện thoại đường dây nóng Hà Tĩnh», "
+    "«Hạn nộp báo cáo Bắc Ninh», hoặc gõ «trợ giúp»."
+)
+
+
+def say(dispatcher: CollectingDispatcher, text: str, **kwargs: Any) -> None:
+    """Send text, split to fit one chat message each; buttons go with the last part."""
+    parts = replies.split_message(text)
+    for part in parts[:-1]:
+        dispatcher.utter_message(text=part)
+    dispatcher.utter_message(text=parts[-1], **kwargs)
+
+
+class DirectiveAnswer(Action, metaclass=ABCMeta):
+    """Shared flow: find the province (or ask), fetch its directive, render one topic.
+
+    Abstract, so rasa-sdk registers only the concrete topics.
+    """
+
+    topic: ClassVar[str]
+
+    def __init__(self, client: StoreClient | None = None) -> None:
+        self.client = client or StoreClient()
+
+    def name(self) -> str:
+        return f"action_answer_{self.topic}"
+
+    @abstractmethod
+    def render(
+        self, directive: dict[str, Any], tracker: Tracker, dispatcher: CollectingDispatcher
+    ) -> None: ...
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        mention = province_from(tracker)
+        if mention is None:
+            dispatcher.utter_message(
+                text=f"Bạn hỏi {replies.TOPIC_WORDS[self.topic]} của tỉnh/thành phố nào? "
+                "Chọn bên dưới hoặc gõ tên tỉnh.",
+                buttons=replies.ask_province_buttons(),
+            )
+            return [SlotSet("pending_topic", self.topic)]
+        events: list[EventType] = [
+            SlotSet("province", mention.named),
+            SlotSet("pending_topic", None),
+        ]
+        tet = tet_from(tracker)
+        try:
+            answer = await self.client.lookup(mention.named, tet)
+        except StoreUnavailable:
+            dispatcher.utter_message(text=STORE_UNAVAILABLE_TEXT)
+            return events
+        if answer is None or answer.get("directive") is None:
+            dispatcher.utter_message(text=replies.no_directive_text(mention.named, tet))
+            return events
+        self.render(answer["directive"], tracker, dispatcher)
+        return events
+
+
+class ActionAnswerContacts(DirectiveAnswer):
+    topic = "contacts"
+
+    def render(
+        self, directive: dict[str, Any], tracker: Tracker, dispatcher: CollectingDispatcher
+    ) -> None:
+        say(dispatcher, replies.contacts_text(directive))
+
+
+class ActionAnswerDeadlines(DirectiveAnswer):
+    topic = "deadlines"
+
+    def render(
+        self, directive: dict[str, Any], tracker: Tracker, dispatcher: CollectingDispatcher
+    ) -> None:
+        say(dispatcher, replies.deadlines_text(directive, now()))
+
+
+class ActionAnswerDuties(DirectiveAnswer):
+    topic = "duties"
+
+    def render(
+        self, directive: dict[str, Any], tracker: Tracker, dispatcher: CollectingDispatcher
+    ) -> None:
+        audiences = audiences_from(tracker)
+        buttons = [] if audiences else replies.audience_buttons(directive)
+        text = replies.duties_text(directive, audiences)
+        if buttons:
+            text += "\n\nBạn có thể chọn loại đơn vị để xem riêng nhiệm vụ của mình."
+        say(dispatcher, text, buttons=buttons)
+
+
+class ActionAnswerHolidays(DirectiveAnswer):
+    topic = "holidays"
+
+    def render(
+        self, directive: dict[str, Any], tracker: Tracker, dispatcher: CollectingDispatcher
+    ) -> None:
+        say(dispatcher, replies.holidays_text(directive))
+
+
+class ActionAnswerDirective(DirectiveAnswer):
+    topic = "directive"
+
+    def render(
+        self, directive: dict[str, Any], tracker: Tracker, dispatcher: CollectingDispatcher
+    ) -> None:
+        say(dispatcher, replies.directive_text(directive))
+
+
+TOPIC_ACTIONS: dict[str, type[DirectiveAnswer]] = {
+    cls.topic: cls
+    for cls in (
+        ActionAnswerContacts,
+        ActionAnswerDeadlines,
+        ActionAnswerDuties,
+        ActionAnswerHolidays,
+        ActionAnswerDirective,
+    )
+}
+
+
+class ActionAnswerPending(Action):
+    """The user named a province after the bot asked: answer the question that was waiting."""
+
+    def __init__(self, client: StoreClient | None = None) -> None:
+        self.client = client
+
+    def name(self) -> str:
+        return "action_answer_pending"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        topic = tracker.get_slot("pending_topic") or "contacts"
+        action = TOPIC_ACTIONS.get(str(topic), ActionAnswerContacts)(self.client)
+        return await action.run(dispatcher, tracker, domain)
+
+
+class ActionSearchDirectives(Action):
+    """Free-form questions no intent covers: quote the closest duty items, or say so honestly."""
+
+    def __init__(self, client: StoreClient | None = None) -> None:
+        self.client = client or StoreClient()
+
+    def name(self) -> str:
+        return "action_search_directives"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        text = message_text(tracker)
+        if not any(char.isalnum() for char in text):
+            dispatcher.utter_message(text=EMPTY_QUERY_TEXT)
+            return []
+        mention = province_from(tracker)
+        named = mention.named if mention else None
+        try:
+            answer = await self.client.search(text, named, tet_from(tracker))
+        except StoreUnavailable:
+            dispatcher.utter_message(text=STORE_UNAVAILABLE_TEXT)
+            return []
+        hits = [h for h in answer.get("hits", []) if h["score"] >= SEARCH_THRESHOLD]
+        if hits:
+            say(dispatcher, replies.search_text(hits[:2]))
+            return []
+        message = replies.not_found_text(named)
+        if mention is None:
+            dispatcher.utter_message(text=f"{message}\n{EMPTY_QUERY_TEXT}")
+            return []
+        await self._offer_contacts(dispatcher, named or "", message)
+        return []
+
+    async def _offer_contacts(
+        self, dispatcher: CollectingDispatcher, named: str, message: str
+    ) -> None:
+        try:
+            answer = await self.client.lookup(named)
+        except StoreUnavailable:
+            answer = None
+        directive = (answer or {}).get("directive")
+        if directive and directive.get("contacts"):
+            say(
+                dispatcher,
+                f"{message} Bạn có thể hỏi trực tiếp:\n{replies.contacts_text(directive)}",
+            )
+        else:
+            dispatcher.utter_message(text=f"{message} Bạn vui lòng liên hệ trực tiếp Sở của tỉnh.")
