@@ -86,3 +86,7 @@ ifneq (,$(wildcard .env))
 include .env
 export
 endif
+
+ingest: $(APP_VENV)/.installed  ## load directive documents: make ingest FILE="a.docx b.pdf"
+	@test -n "$(FILE)" || { echo 'Cách dùng: make ingest FILE="đường/dẫn/công-văn.docx"'; exit 2; }
+	PYTHONPATH=$(CURDIR) $(APP_PY) -m store.ingest $(FILE)
