@@ -75,8 +75,10 @@ test: setup lint compose-config validate $(MODEL) rasa-test  ## every test
 	$(RASA_ENV) $(RASA_PY) -m pytest -q tests/actions
 	$(APP_PY) -m pytest -q tests --ignore=tests/actions --ignore=tests/rasa
 
-bench: setup $(MODEL)  ## whole stack vs Rasa NLU alone; table to var/bench/
+bench: setup $(MODEL)  ## latency/throughput/memory, knowledge accuracy, NLU cross-validation; var/bench/
 	$(APP_PY) -m bench.stack_bench
+	$(APP_PY) -m bench.knowledge_bench
+	$(APP_PY) -m bench.nlu_cv
 
 clean:  ## remove models and runtime data (keeps virtualenvs)
 	rm -rf models var results

@@ -31,7 +31,12 @@ def start_stack(var_dir: Path, database_url: str) -> Stack:
         store_port=free_port(),
         actions_port=free_port(),
         rasa_port=free_port(),
-        extra_env={"DATABASE_URL": database_url, "STORE_API_TOKEN": "", "RASA_API_TOKEN": ""},
+        extra_env={
+            "DATABASE_URL": database_url,
+            "STORE_API_TOKEN": "",
+            "RASA_API_TOKEN": "",
+            "TRUTET_NOW": "2026-02-20T04:30:00+07:00",
+        },
     )
     stack.start(timeout=240)
     return stack
@@ -92,6 +97,34 @@ def test_hotline_question_gets_both_numbers_for_a_fresh_sender(stack: Stack, que
     for fact in HA_TINH:
         assert fact in text
     assert "Theo công văn" in text
+
+
+FIVE_DIRECTIVES = [
+    (
+        "hạn nộp báo cáo Bắc Ninh là khi nào?",
+        ["09h00 ngày 23/02/2026", "còn 3 ngày 4 giờ", "Sở KH&CN Bắc Ninh"],
+    ),
+    (
+        "han nop bc bac giang",
+        ["09h00 ngày 13/02/2024", "04 Tết", "so_tttt_vt@bacgiang.gov.vn", "đã hết hạn"],
+    ),
+    ("sđt đường dây nóng hà tĩnh", ["0911378999", "0914237788", "Sở TT&TT Hà Tĩnh"]),
+    ("doi ung cuu su co lang son so dien thoai", ["02053.818.657", "0918.210.111"]),
+    ("công văn Lạng Sơn số mấy, ai ký?", ["184/STTTT-HTS", "21/01/2025"]),
+    ("lich nghi tet soc trang", ["08/02/2024", "14/02/2024", "Sở TT&TT Sóc Trăng"]),
+    ("hạn gửi danh sách trực Sóc Trăng", ["ngày 01/02/2024"]),
+    ("doanh nghiệp bưu chính Bắc Ninh phải làm gì", ["KT1", "24/24"]),
+]
+
+
+@pytest.mark.parametrize(("question", "facts"), FIVE_DIRECTIVES)
+def test_each_directive_answers_a_fresh_sender(
+    stack: Stack, question: str, facts: list[str]
+) -> None:
+    text = joined(rest(stack, f"five-{abs(hash(question))}", question))
+    for fact in facts:
+        assert fact in text, (question, fact, text)
+    assert text.startswith(("Theo công văn", "Công văn"))
 
 
 def test_other_province_never_gets_ha_tinh_numbers(stack: Stack) -> None:
