@@ -39,28 +39,25 @@ async def say(relay: RasaRelay, sender: str, text: str) -> int:
     return 1 if any(r.is_fault for r in replies) else 0
 
 
-async def chat(relay: RasaRelay, sender: str) -> int:
-    """Interactive loop until EOF, Ctrl-C or /thoat."""
+def chat(runner: asyncio.Runner, relay: RasaRelay, sender: str) -> int:
+    """Interactive loop until EOF, Ctrl-C or /thoat.
+
+    input() runs on the main thread, outside the event loop, so Ctrl-C interrupts it at once
+    (a reader thread would keep the process alive until Enter).
+    """
     print("Trợ lý Trực Tết — gõ câu hỏi rồi Enter; gõ số để bấm nút; /thoat để thoát.")
     last: list[Reply] = []
     while True:
         try:
-            text = await asyncio.to_thread(input, PROMPT)
+            text = input(PROMPT)
         except (EOFError, KeyboardInterrupt):
             print()
             return 0
         if text.strip().lower() in EXIT_WORDS:
             return 0
         message = _button_payload(text, last) or text
-        last = await relay.send(CHANNEL, sender, message)
+        last = runner.run(relay.send(CHANNEL, sender, message))
         print(render(last), flush=True)
-
-
-async def main_async(args: argparse.Namespace) -> int:
-    async with RasaRelay(args.rasa_url) as relay:
-        if args.say is not None:
-            return await say(relay, args.sender, args.say)
-        return await chat(relay, args.sender)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -72,7 +69,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--rasa-url", default=None, help="mặc định RASA_URL hoặc http://127.0.0.1:5005"
     )
-    return asyncio.run(main_async(parser.parse_args(argv)))
+    args = parser.parse_args(argv)
+    with asyncio.Runner() as runner:
+        relay = RasaRelay(args.rasa_url)
+        runner.run(relay.__aenter__())
+        try:
+            if args.say is not None:
+                return runner.run(say(relay, args.sender, args.say))
+            return chat(runner, relay, args.sender)
+        finally:
+            runner.run(relay.aclose())
 
 
 if __name__ == "__main__":
