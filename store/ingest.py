@@ -34,7 +34,9 @@ def describe(summary: IngestSummary) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Nạp công văn (.txt, .docx, .pdf) vào kho dữ liệu.")
+    parser = argparse.ArgumentParser(
+        description="Nạp công văn (.txt, .docx, .pdf) vào kho dữ liệu."
+    )
     parser.add_argument("files", nargs="+", type=Path)
     args = parser.parse_args(argv)
     settings = Settings()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 
 from sqlalchemy.orm import Session
@@ -10,7 +11,9 @@ from store import crud
 from store.knowledge.search import TfidfIndex
 from store.models import Directive, DutyItem
 from store.schemas import DirectiveOut, IngestSummary, SearchHit
-from vntext.provinces import ProvinceMention
+from vntext.provinces import ProvinceMention, without_places
+
+_SENTENCE_RE = re.compile(r"(?<=[.;])\s+(?=[A-ZĐÀ-Ỹ])")
 
 
 def ingest(session: Session, source_name: str, text: str) -> IngestSummary:
@@ -39,14 +42,23 @@ def summarise(directive: Directive, status: str) -> IngestSummary:
     )
 
 
+def sentences(text: str) -> list[str]:
+    """A duty item's sentences: one long bullet often holds several unrelated duties."""
+    return [part for part in _SENTENCE_RE.split(text) if part.strip()] or [text]
+
+
 class SearchService:
-    """TF-IDF over every duty item, rebuilt when the set of directives changes."""
+    """TF-IDF over every sentence of every duty item, rebuilt when the directives change.
+
+    An item scores as its best sentence, so a duty buried in a long bullet is still found.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._signature: tuple[int, str] | None = None
         self._index = TfidfIndex({})
         self._items: dict[int, DutyItem] = {}
+        self._item_of: dict[int, int] = {}
 
     def _refresh(self, session: Session) -> None:
         signature = crud.directives_signature(session)
@@ -57,9 +69,14 @@ class SearchService:
             for item in items:
                 session.expunge(item)
             self._items = {item.id: item for item in items}
-            self._index = TfidfIndex(
-                {item.id: f"{item.section.heading}. {item.text}" for item in items}
-            )
+            documents: dict[int, str] = {}
+            self._item_of = {}
+            for item in items:
+                for sentence in sentences(item.text):
+                    key = len(documents)
+                    documents[key] = f"{item.section.heading}. {sentence}"
+                    self._item_of[key] = item.id
+            self._index = TfidfIndex(documents)
             self._signature = signature
 
     def search(
@@ -77,16 +94,20 @@ class SearchService:
             directive = crud.directive_for(session, mention, tet_name)
             if directive is None:
                 return []
-            keys = {item.id for section in directive.sections for item in section.items}
+            wanted = {item.id for section in directive.sections for item in section.items}
+            keys = {key for key, item_id in self._item_of.items() if item_id in wanted}
+        best: dict[int, float] = {}
+        for hit in self._index.search(without_places(query), keys, limit=50):
+            best.setdefault(self._item_of[hit.key], hit.score)
         hits = []
-        for hit in self._index.search(query, keys, limit):
-            item = self._items[hit.key]
+        for item_id, score in list(best.items())[:limit]:
+            item = self._items[item_id]
             hits.append(
                 SearchHit(
                     text=item.text,
                     heading=item.section.heading,
                     audiences=[c for c in item.section.audiences.split(",") if c],
-                    score=hit.score,
+                    score=score,
                     directive=DirectiveOut.model_validate(item.section.directive),
                 )
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from vntext.abbreviations import expand
+from vntext.provinces import find_in_text
 
 # Code -> folded phrases (after abbreviation expansion) that name it.
 AUDIENCE_PHRASES: dict[str, tuple[str, ...]] = {
@@ -43,6 +44,26 @@ AUDIENCE_LABELS: dict[str, str] = {
 }
 
 
+_BRAND_RE = re.compile(
+    r"(?<!\w)(vnpt|viettel|mobifone|vinaphone|vietnamobile|fpt|sctv|vtvcab)(?!\w)"
+)
+_LOCAL_UNIT_RE = re.compile(r"(?<!\w)(?:vien thong|buu dien)\s+(?:tinh\s+)?(?P<rest>.+)")
+
+
+def names_one_enterprise(text: str) -> bool:
+    """'Viễn thông Lạng Sơn', 'Bưu điện tỉnh X', 'VNPT': a named enterprise, not a kind of one."""
+    folded = expand(text)
+    local = _LOCAL_UNIT_RE.search(folded)
+    place = find_in_text(local["rest"]) if local else None
+    return bool(
+        _BRAND_RE.search(folded) or (place and local["rest"].startswith(_fold_name(place.named)))
+    )
+
+
+def _fold_name(name: str) -> str:
+    return expand(name)
+
+
 def audiences_in(text: str) -> list[str]:
     """Audience codes named in text, in a stable order; empty when none is named."""
     folded = expand(text)
@@ -50,4 +71,6 @@ def audiences_in(text: str) -> list[str]:
     for code, phrases in AUDIENCE_PHRASES.items():
         if any(re.search(rf"(?<!\w){re.escape(p)}(?!\w)", folded) for p in phrases):
             found.append(code)
+    if names_one_enterprise(text):
+        found.append("doanh_nghiep_cu_the")
     return found

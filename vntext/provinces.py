@@ -74,3 +74,11 @@ def find_in_text(text: str) -> ProvinceMention | None:
             if best is None or candidate[:2] < best[:2]:
                 best = candidate
     return best[2] if best else None
+
+
+def without_places(text: str) -> str:
+    """Folded text with every province name removed (so a place name does not steer retrieval)."""
+    folded = fold(text)
+    for alias in sorted(_aliases(), key=len, reverse=True):
+        folded = re.sub(rf"(?<![\w]){re.escape(alias)}(?![\w])", " ", folded)
+    return folded

@@ -17,6 +17,7 @@ from vntext.abbreviations import expand
 _STOPWORDS = {
     "la", "gi", "nao", "the", "nhu", "cua", "co", "khong", "va", "o", "thi", "phai", "can", "lam",
     "cho", "toi", "minh", "ban", "hoi", "xin", "a", "nhe", "voi", "duoc", "nhung", "cac",
+    "tinh", "ko", "sao", "vay", "j", "ah",
 }  # fmt: skip
 _WORD_RE = re.compile(r"\w+")
 
