@@ -19,9 +19,9 @@ import httpx
 import yaml
 
 from common.paths import PROJECT_ROOT, var_dir
+from ops.ports import free_port
 from ops.stack import Stack
 from store.knowledge.parser import parse
-from tests.support import free_port
 from vntext.normalize import nfc
 
 QUESTIONS = PROJECT_ROOT / "bench" / "questions.yml"

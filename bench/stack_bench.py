@@ -23,8 +23,8 @@ import httpx
 from bot.relay import RasaRelay
 from common.env import env_int
 from common.paths import var_dir
+from ops.ports import free_port
 from ops.stack import Stack
-from tests.support import free_port
 
 MESSAGES = [
     "số điện thoại đường dây nóng Hà Tĩnh",

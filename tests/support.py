@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import subprocess
 import time
 import urllib.request
@@ -12,15 +11,13 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+from ops.ports import free_port
+
+__all__ = ["APP_PYTHON", "PROJECT_ROOT", "free_port", "postgres_database", "wait_http"]
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 APP_PYTHON = PROJECT_ROOT / ".venv-app" / "bin" / "python"
 PG_ADMIN_URL = os.environ.get("TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_http(url: str, timeout: float = 60.0) -> None:
