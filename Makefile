@@ -10,7 +10,7 @@ RASA      := $(RASA_VENV)/bin/rasa
 MODEL     := models/trutet.tar.gz
 RASA_ENV  := PYTHONPATH=$(CURDIR) RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 \
              SQLALCHEMY_SILENCE_UBER_WARNING=1
-MODEL_INPUTS := config.yml domain.yml $(shell find nlu_data stories rasa_ext vntext -type f \
+MODEL_INPUTS := config.yml $(shell find domain nlu_data stories rasa_ext vntext -type f \
                   \( -name '*.yml' -o -name '*.py' \) 2>/dev/null)
 
 .PHONY: help setup run up down status test lint format train validate rasa-test bench clean \
@@ -34,7 +34,7 @@ $(RASA_VENV)/.installed: requirements/rasa.txt
 setup: $(APP_VENV)/.installed $(RASA_VENV)/.installed  ## create both virtualenvs (once)
 
 $(MODEL): $(RASA_VENV)/.installed $(MODEL_INPUTS)
-	$(RASA_ENV) $(RASA) train --data nlu_data stories --domain domain.yml --config config.yml \
+	$(RASA_ENV) $(RASA) train --data nlu_data stories --domain domain --config config.yml \
 	  --out models --fixed-model-name trutet --quiet
 	touch $@
 
@@ -64,7 +64,7 @@ compose-config:  ## docker-compose.yml is valid (no engine needed)
 	@bash ops/compose-config.sh
 
 validate: $(RASA_VENV)/.installed  ## rasa data validate
-	$(RASA_ENV) $(RASA) data validate --data nlu_data stories --domain domain.yml \
+	$(RASA_ENV) $(RASA) data validate --data nlu_data stories --domain domain \
 	  --config config.yml --fail-on-warnings --quiet
 
 rasa-test: $(MODEL)  ## rasa test stories, failing on any prediction error

@@ -32,6 +32,15 @@ class StoreUnavailable(Exception):
     """The store did not answer usefully after all retries."""
 
 
+class StoreRejected(Exception):
+    """The store refused the request for good (4xx): retrying the same body will not help."""
+
+    def __init__(self, status: int, detail: str) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+
+
 class StoreClient:
     """Thin client: GET JSON with bearer auth, retrying connection errors and 5xx."""
 
@@ -82,6 +91,28 @@ class StoreClient:
         log.warning("store unreachable at %s%s: %s", self.base_url, path, last_error)
         raise StoreUnavailable(str(last_error))
 
+    async def post_json(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        """POST with the same retry policy as get_json; 4xx raises StoreRejected."""
+        last_error: Exception | None = None
+        async with httpx.AsyncClient(
+            base_url=self.base_url, timeout=self.timeout, verify=_SSL_CONTEXT
+        ) as client:
+            for attempt in range(self.attempts):
+                try:
+                    response = await client.post(path, json=body, headers=self._headers())
+                except httpx.TransportError as error:
+                    last_error = error
+                else:
+                    if response.status_code < 400:
+                        return response.json()
+                    if response.status_code < 500:
+                        raise StoreRejected(response.status_code, _detail(response))
+                    last_error = RuntimeError(f"store answered {response.status_code}")
+                if attempt + 1 < self.attempts:
+                    await asyncio.sleep(self.backoff * 2**attempt)
+        log.warning("store unreachable at %s%s: %s", self.base_url, path, last_error)
+        raise StoreUnavailable(str(last_error))
+
     async def lookup(self, province: str, tet: str | None = None) -> dict[str, Any] | None:
         """The directive answering for a province (and Tết); None when the name is unknown."""
         params = {"province": province} | ({"tet": tet} if tet else {})
@@ -95,3 +126,14 @@ class StoreClient:
         params |= {"province": province} if province else {}
         params |= {"tet": tet} if tet else {}
         return await self.get_json("/api/search", params) or {"hits": []}
+
+
+def _detail(response: httpx.Response) -> str:
+    """The store's Vietnamese error message, whatever shape FastAPI gave it."""
+    try:
+        detail = response.json().get("detail")
+    except ValueError:
+        return response.text[:500]
+    if isinstance(detail, list):
+        return "; ".join(str(item.get("msg", item)) for item in detail)
+    return str(detail)

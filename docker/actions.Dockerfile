@@ -7,7 +7,8 @@ COPY actions /app/actions
 COPY vntext /app/vntext
 COPY common /app/common
 COPY data /app/data
-ENV PYTHONPATH=/app SANIC_HOST=0.0.0.0
+RUN mkdir -p /app/var && chown 1001 /app/var
+ENV PYTHONPATH=/app SANIC_HOST=0.0.0.0 VAR_DIR=/app/var
 USER 1001
-ENTRYPOINT ["python", "-m", "rasa_sdk"]
-CMD ["--actions", "actions", "-p", "5055"]
+ENTRYPOINT ["python", "-m", "actions.server"]
+CMD ["-p", "5055"]

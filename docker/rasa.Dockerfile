@@ -2,7 +2,8 @@
 FROM rasa/rasa:3.6.21
 WORKDIR /app
 USER root
-COPY config.yml domain.yml endpoints.yml credentials.yml /app/
+COPY config.yml endpoints.yml credentials.yml /app/
+COPY domain /app/domain
 COPY nlu_data /app/nlu_data
 COPY stories /app/stories
 COPY rasa_ext /app/rasa_ext
@@ -10,7 +11,7 @@ COPY vntext /app/vntext
 COPY common /app/common
 COPY data /app/data
 ENV PYTHONPATH=/app RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2
-RUN rasa train --data nlu_data stories --domain domain.yml --config config.yml \
+RUN rasa train --data nlu_data stories --domain domain --config config.yml \
       --out models --fixed-model-name trutet && chown -R 1001 /app
 USER 1001
 ENTRYPOINT ["rasa"]

@@ -103,8 +103,7 @@ class Stack:
             Service("store", [str(APP_PYTHON), "-m", "store"], f"{self.store_url}/health"),
             Service(
                 "actions",
-                [str(RASA_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions",
-                 "-p", str(self.actions_port)],
+                [str(RASA_BIN / "python"), "-m", "actions.server", "-p", str(self.actions_port)],
                 f"{self.actions_url}/health",
             ),
             Service(

@@ -1,0 +1,83 @@
+"""Forwarding submissions to the store without ever losing one.
+
+`submit` tries the store; if it cannot be reached the submission goes to the durable spool and the
+user is told the truth. `drain_forever` runs inside the action server and retries the spool with
+exponential back-off; the idempotency key makes every retry safe.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from actions.spool import Spool
+from actions.store_client import StoreClient, StoreRejected, StoreUnavailable
+
+log = logging.getLogger(__name__)
+
+SUBMIT_PATHS = {
+    "roster": "/api/roster-entries",
+    "incident": "/api/incidents",
+    "results": "/api/results-reports",
+}
+SPOOLED_TEXT = (
+    "Hệ thống của Sở đang tạm thời không kết nối được. Báo cáo của bạn đã được lưu tạm an toàn "
+    "và sẽ tự động chuyển về Sở khi hệ thống hoạt động lại; bạn không cần gửi lại."
+)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one submission."""
+
+    reference: str | None = None
+    duplicate: bool = False
+    spooled: bool = False
+    rejected: str | None = None
+
+
+async def submit(client: StoreClient, spool: Spool, kind: str, payload: dict[str, Any]) -> Outcome:
+    """Deliver now, or spool durably when the store is unreachable."""
+    try:
+        answer = await client.post_json(SUBMIT_PATHS[kind], payload)
+    except StoreRejected as error:
+        return Outcome(rejected=error.detail)
+    except StoreUnavailable:
+        spool.put(kind, payload)
+        return Outcome(spooled=True)
+    return Outcome(reference=answer.get("reference"), duplicate=bool(answer.get("duplicate")))
+
+
+async def drain(client: StoreClient, spool: Spool) -> int:
+    """Deliver what waits in the spool; stops at the first unreachable store. Returns delivered."""
+    delivered = 0
+    for item in spool.pending():
+        try:
+            answer = await client.post_json(SUBMIT_PATHS[item.kind], item.payload)
+        except StoreRejected as error:
+            log.error("store rejected spooled %s: %s", item.path.name, error.detail)
+            spool.reject(item, error.detail)
+            continue
+        except StoreUnavailable:
+            break
+        log.info("delivered spooled %s as %s", item.path.name, answer.get("reference"))
+        spool.done(item)
+        delivered += 1
+    return delivered
+
+
+async def drain_forever(
+    client: StoreClient, spool: Spool, interval: float = 2.0, ceiling: float = 60.0
+) -> None:
+    """Retry the spool until cancelled; back off while the store stays unreachable."""
+    delay = interval
+    while True:
+        pending = bool(spool.pending())
+        if pending:
+            await drain(client, spool)
+            delay = interval if not spool.pending() else min(delay * 2, ceiling)
+        else:
+            delay = interval
+        await asyncio.sleep(delay)
