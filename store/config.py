@@ -6,9 +6,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from common.database import store_sqlalchemy_url
-from common.env import env_int, env_str
+from common.env import env_float, env_int, env_str
 from common.paths import PROJECT_ROOT
-from common.tokens import store_api_token
+from common.tokens import load_or_create, store_api_token
+
+
+def _staff_tokens() -> tuple[str, ...]:
+    """STORE_STAFF_TOKENS, comma-separated; unset means no staff access at all."""
+    return tuple(t.strip() for t in env_str("STORE_STAFF_TOKENS", "").split(",") if t.strip())
+
+
+def _webhook_url() -> str | None:
+    return env_str("DEPARTMENT_WEBHOOK_URL", "") or None
+
+
+def _webhook_secret() -> str:
+    """The HMAC key; generated once into var/ (mode 600) when a webhook is set without one."""
+    if _webhook_url() is None:
+        return env_str("DEPARTMENT_WEBHOOK_SECRET", "")
+    return load_or_create("DEPARTMENT_WEBHOOK_SECRET", "department_webhook_secret")
 
 
 @dataclass(frozen=True)
@@ -24,3 +40,15 @@ class Settings:
     )
     host: str = field(default_factory=lambda: env_str("STORE_HOST", "127.0.0.1"))
     port: int = field(default_factory=lambda: env_int("STORE_PORT", 8000))
+    staff_tokens: tuple[str, ...] = field(default_factory=_staff_tokens, repr=False)
+    department_webhook_url: str | None = field(default_factory=_webhook_url, repr=False)
+    department_webhook_secret: str = field(default_factory=_webhook_secret, repr=False)
+    webhook_timeout: float = field(
+        default_factory=lambda: env_float("DEPARTMENT_WEBHOOK_TIMEOUT", 5.0)
+    )
+    webhook_max_attempts: int = field(
+        default_factory=lambda: env_int("DEPARTMENT_WEBHOOK_MAX_ATTEMPTS", 12)
+    )
+    webhook_retry_seconds: float = field(
+        default_factory=lambda: env_float("DEPARTMENT_WEBHOOK_RETRY_SECONDS", 10.0)
+    )

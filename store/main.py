@@ -7,13 +7,16 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
+from fastapi.exceptions import RequestValidationError
+from sqlalchemy.orm import Session, sessionmaker
 
 from store import crud
 from store.api.deps import require_token
-from store.api.routes import directives, health
+from store.api.routes import directives, health, submissions
 from store.config import Settings
 from store.db import make_engine, migrate, session_factory
 from store.services import SearchService
+from store.submissions.webhook import Forwarder
 
 log = logging.getLogger("store")
 
@@ -31,11 +34,39 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         with app.state.sessions() as session:
             changed = crud.load_directory(session, settings.directives_dir)
         log.info("store ready: %d directive(s) new or changed", changed)
-        yield
-        engine.dispose()
+        app.state.forwarder = _start_forwarder(settings, app.state.sessions)
+        try:
+            yield
+        finally:
+            if app.state.forwarder is not None:
+                app.state.forwarder.stop()
+            engine.dispose()
 
     app = FastAPI(title="Trực Tết store", lifespan=lifespan)
     app.state.settings = settings
     app.include_router(health.router)
     app.include_router(directives.router, dependencies=[Depends(require_token)])
+    app.include_router(submissions.router)  # each route checks the caller's role itself
+    app.add_exception_handler(RequestValidationError, submissions.validation_error_handler)
     return app
+
+
+def _start_forwarder(settings: Settings, sessions: sessionmaker[Session]) -> Forwarder | None:
+    """Forward submissions when DEPARTMENT_WEBHOOK_URL is set; the URL is never logged (credentials)."""
+    url = settings.department_webhook_url
+    if not url:
+        return None
+    if not url.startswith(("http://", "https://")) or not settings.department_webhook_secret:
+        log.error("DEPARTMENT_WEBHOOK_URL must be http(s) and have a secret; forwarding is off")
+        return None
+    forwarder = Forwarder(
+        sessions,
+        url,
+        settings.department_webhook_secret,
+        timeout=settings.webhook_timeout,
+        max_attempts=settings.webhook_max_attempts,
+        retry_seconds=settings.webhook_retry_seconds,
+    )
+    forwarder.start()
+    log.info("forwarding submissions to the department webhook")
+    return forwarder

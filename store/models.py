@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, time, timezone
 from typing import Any
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -186,3 +197,170 @@ class Holiday(Base):
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date] = mapped_column(Date)
     text: Mapped[str] = mapped_column(Text)
+
+
+# --- What enterprises send back: duty rosters, incident reports, results reports -------------
+
+
+class Submission(Base):
+    """The envelope every roster, incident or results report arrives in.
+
+    One row per accepted POST: the idempotency key makes retries return it instead of a second
+    row, the reference is what the enterprise quotes back, and the forward_* columns let the
+    webhook worker resume after a restart.
+    """
+
+    __tablename__ = "submissions"
+    __table_args__ = (
+        UniqueConstraint("kind", "idempotency_key", name="uq_submissions_kind_key"),
+        UniqueConstraint("kind", "year", "seq", name="uq_submissions_kind_year_seq"),
+        Index("ix_submissions_submitter", "submitter_channel", "submitter_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # "roster" | "incident" | "results"
+    reference: Mapped[str] = mapped_column(String(30), unique=True)
+    year: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    idempotency_key: Mapped[str] = mapped_column(String(100))
+    submitter_channel: Mapped[str] = mapped_column(String(30))
+    submitter_id: Mapped[str] = mapped_column(String(100))
+    submitter_name: Mapped[str | None] = mapped_column(String(200))
+    organisation: Mapped[str] = mapped_column(String(300))
+    organisation_folded: Mapped[str] = mapped_column(String(300), index=True)
+    province: Mapped[str] = mapped_column(String(100), index=True)
+    directive_id: Mapped[int | None] = mapped_column(
+        ForeignKey("directives.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+    forward_status: Mapped[str | None] = mapped_column(String(10), index=True)
+    forward_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    forward_next_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    forward_last_error: Mapped[str | None] = mapped_column(Text)
+    forwarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    entries: Mapped[list[RosterEntry]] = relationship(
+        back_populates="submission", cascade="all, delete-orphan", order_by="RosterEntry.line_no"
+    )
+    incident: Mapped[IncidentReport | None] = relationship(
+        back_populates="submission",
+        cascade="all, delete-orphan",
+        foreign_keys="IncidentReport.submission_id",
+    )
+    results_report: Mapped[ResultsReport | None] = relationship(
+        back_populates="submission", cascade="all, delete-orphan"
+    )
+
+
+class SubmissionCounter(Base):
+    """Last sequence number used per kind and year; its row lock serialises reference numbers."""
+
+    __tablename__ = "submission_counters"
+
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last: Mapped[int] = mapped_column(Integer)
+
+
+class RosterEntry(Base):
+    """One person on duty for one date and shift (a line of the roster departments receive)."""
+
+    __tablename__ = "roster_entries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), index=True
+    )
+    line_no: Mapped[int] = mapped_column(Integer)
+    organisation: Mapped[str] = mapped_column(String(300))
+    organisation_folded: Mapped[str] = mapped_column(String(300), index=True)
+    province: Mapped[str] = mapped_column(String(100), index=True)
+    duty_type: Mapped[str] = mapped_column(String(30))
+    duty_date: Mapped[date] = mapped_column(Date, index=True)
+    lunar_text: Mapped[str | None] = mapped_column(String(50))
+    shift_start: Mapped[time | None] = mapped_column(Time)
+    shift_end: Mapped[time | None] = mapped_column(Time)
+    all_day: Mapped[bool] = mapped_column(Boolean, default=False)
+    overnight: Mapped[bool] = mapped_column(Boolean, default=False)
+    full_name: Mapped[str] = mapped_column(String(200))
+    position: Mapped[str] = mapped_column(String(200))  # chức vụ
+    phone_e164: Mapped[str] = mapped_column(String(20))
+    phone_display: Mapped[str] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(200))
+    substitute: Mapped[str | None] = mapped_column(String(300))
+    note: Mapped[str | None] = mapped_column(Text)
+
+    submission: Mapped[Submission] = relationship(back_populates="entries")
+
+
+class IncidentReport(Base):
+    """An incident report after Thông tư 20/2017 Mẫu 03: initial, update or closing."""
+
+    __tablename__ = "incident_reports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), unique=True
+    )
+    stage: Mapped[str] = mapped_column(String(10))  # "ban_dau" | "cap_nhat" | "ket_thuc"
+    parent_submission_id: Mapped[int | None] = mapped_column(
+        ForeignKey("submissions.id", ondelete="RESTRICT"), index=True
+    )
+    contact_name: Mapped[str] = mapped_column(String(200))
+    contact_phone_e164: Mapped[str] = mapped_column(String(20))
+    contact_phone_display: Mapped[str] = mapped_column(String(40))
+    category: Mapped[str] = mapped_column(String(30))
+    detected_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    area: Mapped[str] = mapped_column(Text)
+    services_affected: Mapped[str] = mapped_column(Text)
+    bts_down: Mapped[int | None] = mapped_column(Integer)
+    bts_total: Mapped[int | None] = mapped_column(Integer)
+    routes_cut: Mapped[int | None] = mapped_column(Integer)
+    subscribers_affected: Mapped[int | None] = mapped_column(Integer)
+    severity: Mapped[str] = mapped_column(String(20))
+    description: Mapped[str] = mapped_column(Text)
+    cause: Mapped[str | None] = mapped_column(Text)
+    actions_taken: Mapped[str | None] = mapped_column(Text)
+    support_needed: Mapped[str | None] = mapped_column(Text)
+    restored_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    confidential: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    submission: Mapped[Submission] = relationship(
+        back_populates="incident", foreign_keys=[submission_id]
+    )
+    parent: Mapped[Submission | None] = relationship(foreign_keys=[parent_submission_id])
+    alerts: Mapped[list[Alert]] = relationship(
+        back_populates="incident", cascade="all, delete-orphan", order_by="Alert.id"
+    )
+
+
+class Alert(Base):
+    """A severe incident the gateway still has to push to the department's staff."""
+
+    __tablename__ = "alerts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(
+        ForeignKey("incident_reports.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+
+    incident: Mapped[IncidentReport] = relationship(back_populates="alerts")
+
+
+class ResultsReport(Base):
+    """A results report (báo cáo kết quả thực hiện), judged against the directive's deadline."""
+
+    __tablename__ = "results_reports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), unique=True
+    )
+    summary: Mapped[str] = mapped_column(Text)
+    file_reference: Mapped[str | None] = mapped_column(String(500))
+    deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    submission: Mapped[Submission] = relationship(back_populates="results_report")

@@ -1,11 +1,11 @@
-"""Request dependencies: database session and bearer-token check."""
+"""Request dependencies: database session, bearer-token check and caller role."""
 
 from __future__ import annotations
 
 import hmac
 import logging
 from collections.abc import Iterator
-from typing import Annotated
+from typing import Annotated, Literal, NoReturn
 
 from fastapi import Depends, HTTPException, Request, status
 from sqlalchemy.orm import Session
@@ -19,14 +19,32 @@ def get_session(request: Request) -> Iterator[Session]:
     yield from iter_session(request.app.state.sessions)
 
 
+def _presented(request: Request) -> str:
+    scheme, _, presented = request.headers.get("authorization", "").partition(" ")
+    return presented.strip() if scheme.lower() == "bearer" else ""
+
+
+def _same(presented: str, expected: str) -> bool:
+    """Constant-time comparison on bytes (a str with non-ASCII characters would raise)."""
+    return bool(presented) and hmac.compare_digest(presented.encode(), expected.encode())
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "?"
+
+
 def require_token(request: Request) -> None:
     """Every /api/ route needs the store token; failures are logged without the token itself."""
-    header = request.headers.get("authorization", "")
-    scheme, _, presented = header.partition(" ")
+    presented = _presented(request)
     expected: str = request.app.state.settings.api_token
-    if scheme.lower() == "bearer" and presented and hmac.compare_digest(presented, expected):
+    if _same(presented, expected):
         return
-    client = request.client.host if request.client else "?"
+    _refuse(request)
+
+
+def _refuse(request: Request) -> NoReturn:
+    header = request.headers.get("authorization", "")
+    client = _client(request)
     reason = "missing" if not header else "invalid"
     log.warning("401 %s token for %s %s from %s", reason, request.method, request.url.path, client)
     raise HTTPException(
@@ -37,3 +55,32 @@ def require_token(request: Request) -> None:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+
+
+Role = Literal["service", "staff"]
+
+
+def caller_role(request: Request) -> Role:
+    """Who is calling: the service token (actions, gateway) or a department staff token.
+
+    Every staff token is compared (constant time each) so timing does not reveal which matched.
+    """
+    presented = _presented(request)
+    settings = request.app.state.settings
+    staff = False
+    for token in settings.staff_tokens:
+        staff |= _same(presented, token)
+    if staff:
+        return "staff"
+    if _same(presented, settings.api_token):
+        return "service"
+    _refuse(request)
+
+
+def forbid(request: Request, detail: str) -> HTTPException:
+    """A 403 for a valid token that may not do this; logged with path and client only."""
+    log.warning("403 for %s %s from %s", request.method, request.url.path, _client(request))
+    return HTTPException(status_code=status.HTTP_403_FORBIDDEN, detail=detail)
+
+
+RoleDep = Annotated[Role, Depends(caller_role)]
