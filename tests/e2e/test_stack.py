@@ -10,56 +10,15 @@ import asyncio
 import sqlite3
 import subprocess
 import unicodedata
-from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 
 from bot.relay import EMPTY_MESSAGE_TEXT, RASA_DOWN_TEXT, RASA_EMPTY_TEXT, RasaRelay, Reply
-from ops.stack import MODEL, Stack
-from tests.support import APP_PYTHON, PROJECT_ROOT, free_port, postgres_database
+from ops.stack import Stack
+from tests.support import APP_PYTHON, PROJECT_ROOT
 
 HA_TINH = ("Đặng Văn Đức", "0911378999", "Nguyễn Thanh Lâm", "0914237788")
-
-
-def start_stack(var_dir: Path, database_url: str) -> Stack:
-    if not MODEL.exists():
-        pytest.fail(f"{MODEL} is missing: run `make train` (make test does) before these tests")
-    stack = Stack(
-        var_dir=var_dir,
-        store_port=free_port(),
-        actions_port=free_port(),
-        rasa_port=free_port(),
-        extra_env={
-            "DATABASE_URL": database_url,
-            "STORE_API_TOKEN": "",
-            "RASA_API_TOKEN": "",
-            "TRUTET_NOW": "2026-02-20T04:30:00+07:00",
-        },
-    )
-    stack.start(timeout=240)
-    return stack
-
-
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def stack(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Stack]:
-    var_dir = tmp_path_factory.mktemp(f"stack-{request.param}")
-    if request.param == "sqlite":
-        running = start_stack(var_dir, "")
-        try:
-            yield running
-        finally:
-            running.stop()
-        return
-    with postgres_database() as url:
-        running = start_stack(var_dir, url)
-        try:
-            yield running
-        finally:
-            running.stop()
 
 
 def rest(stack: Stack, sender: str, message: str) -> list[dict]:

@@ -1,0 +1,351 @@
+"""Incident reports: one sentence starts the report, the form asks only for what is missing.
+
+"mất sóng 12 trạm BTS ở Kỳ Anh từ 8h30 do mất điện" already gives the category, impact, area,
+detection time and cause; the user's profile gives organisation and contact. The report is sent to
+the store with an idempotency key, or spooled when the store is down.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import forms, parsing
+from actions.context import message_text, profile, province_from
+from actions.delivery import SPOOLED_TEXT, submit
+from actions.spool import Spool
+from actions.store_client import StoreClient
+from vntext.normalize import clean_message, fold
+from vntext.provinces import find_in_text, resolve
+from vntext.timefmt import VN_TZ, now
+
+FORM_SLOTS = [
+    "incident_organisation",
+    "incident_province",
+    "incident_contact_name",
+    "incident_contact_phone",
+    "incident_category",
+    "incident_detected_at",
+    "incident_area",
+    "incident_services",
+    "incident_severity",
+    "incident_description",
+    "incident_actions_taken",
+    "incident_cause",
+    "incident_support",
+]
+CATEGORIES = {
+    "mang vien thong": "mang_vien_thong",
+    "vien thong": "mang_vien_thong",
+    "an toan thong tin": "an_toan_thong_tin",
+    "attt": "an_toan_thong_tin",
+    "buu chinh": "buu_chinh",
+    "khac": "khac",
+}
+SEVERITIES = {
+    "thap": "thap",
+    "trung binh": "trung_binh",
+    "cao": "cao",
+    "nghiem trong": "nghiem_trong",
+}
+LABELS = {
+    "mang_vien_thong": "Mạng viễn thông",
+    "an_toan_thong_tin": "An toàn thông tin",
+    "buu_chinh": "Bưu chính",
+    "khac": "Khác",
+    "thap": "Thấp",
+    "trung_binh": "Trung bình",
+    "cao": "Cao",
+    "nghiem_trong": "Nghiêm trọng",
+}
+MAX_TEXT = 2000
+
+
+class ActionStartIncident(Action):
+    """Prefill what the first sentence and the profile already say."""
+
+    def name(self) -> str:
+        return "action_start_incident"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        text = clean_message(message_text(tracker))[:MAX_TEXT]
+        facts = parsing.incident_facts(text, now())
+        user = profile(tracker)
+        slots: dict[str, Any] = {
+            "incident_stage": "ban_dau",
+            "incident_facts": facts.numbers | {"key": uuid.uuid4().hex},
+            "incident_organisation": user.get("organisation"),
+            "incident_province": _province(tracker, facts.area),
+            "incident_contact_name": user.get("name"),
+            "incident_contact_phone": user.get("phone"),
+            "incident_category": facts.category,
+            "incident_detected_at": facts.detected_at.isoformat() if facts.detected_at else None,
+            "incident_area": facts.area,
+            "incident_services": facts.services,
+            "incident_severity": facts.severity,
+            "incident_description": text if facts.is_report else None,
+            "incident_cause": facts.cause,
+            "form_tries": None,
+        }
+        dispatcher.utter_message(
+            text="Tôi ghi nhận báo cáo sự cố. Tôi sẽ hỏi thêm vài thông tin còn thiếu; "
+            "gõ «hủy» bất cứ lúc nào để dừng."
+        )
+        return [SlotSet(name, value) for name, value in slots.items()]
+
+
+def _province(tracker: Tracker, area: str | None) -> str | None:
+    mention = province_from(tracker) or (find_in_text(area) if area else None)
+    return mention.current if mention else None
+
+
+def _choice(value: str, table: dict[str, str]) -> str | None:
+    """A button's label or a short answer naming one choice ("mức cao"), never a long sentence."""
+    folded = " ".join(fold(value).strip(" .!").split())
+    if folded in table.values() or folded in table:
+        return table.get(folded, folded)
+    if len(folded.split()) > 4:
+        return None
+    return next((code for word, code in table.items() if f" {word} " in f" {folded} "), None)
+
+
+class ValidateIncidentForm(FormValidationAction):
+    """Each value checked, with a Vietnamese message and an example when it is not usable."""
+
+    def name(self) -> str:
+        return "validate_incident_form"
+
+    async def get_validation_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """A question asked instead of an answer is answered, and the same field asked again."""
+        requested = tracker.get_slot("requested_slot")
+        topic = forms.question_topic(tracker)
+        if requested and topic:
+            await forms.answer_question(topic, dispatcher, tracker, domain)
+            return [SlotSet(requested, None)]
+        return await super().get_validation_events(dispatcher, tracker, domain)
+
+    async def _text(
+        self,
+        slot: str,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+        optional: bool = False,
+    ) -> dict[str, Any]:
+        text = clean_message(str(value or ""))
+        if optional and forms.is_skip(text):
+            return {slot: "-"}
+        if not text or not any(c.isalnum() for c in text):
+            return forms.failed(slot, "Xin nhập nội dung bằng chữ.", tracker, dispatcher, optional)
+        return {slot: text[:MAX_TEXT]}
+
+    async def validate_incident_organisation(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return await self._text("incident_organisation", value, dispatcher, tracker, domain)
+
+    async def validate_incident_province(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        mention = resolve(str(value or "")) or find_in_text(str(value or ""))
+        if mention is None:
+            return forms.failed(
+                "incident_province",
+                "Tôi chưa nhận ra tên tỉnh/thành phố. Ví dụ: «Hà Tĩnh», «Lạng Sơn».",
+                tracker,
+                dispatcher,
+                False,
+            )
+        return {"incident_province": mention.current}
+
+    async def validate_incident_contact_name(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return await self._text("incident_contact_name", value, dispatcher, tracker, domain)
+
+    async def validate_incident_contact_phone(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        try:
+            phone = parsing.phone(str(value))
+        except ValueError as error:
+            return forms.failed("incident_contact_phone", str(error), tracker, dispatcher, False)
+        return {"incident_contact_phone": phone.display}
+
+    async def validate_incident_category(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        code = _choice(str(value or ""), CATEGORIES)
+        if code is None:
+            return forms.failed(
+                "incident_category",
+                "Xin chọn một loại: Mạng viễn thông, An toàn thông tin, Bưu chính hoặc Khác.",
+                tracker,
+                dispatcher,
+                False,
+            )
+        return {"incident_category": code}
+
+    async def validate_incident_detected_at(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        text = str(value or "")
+        try:
+            moment = (
+                datetime.fromisoformat(text) if "T" in text else parsing.past_moment(text, now())
+            )
+        except ValueError as error:
+            return forms.failed("incident_detected_at", str(error), tracker, dispatcher, False)
+        return {"incident_detected_at": moment.isoformat()}
+
+    async def validate_incident_area(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return await self._text("incident_area", value, dispatcher, tracker, domain)
+
+    async def validate_incident_services(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return await self._text("incident_services", value, dispatcher, tracker, domain)
+
+    async def validate_incident_severity(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        code = _choice(str(value or ""), SEVERITIES)
+        if code is None:
+            return forms.failed(
+                "incident_severity",
+                "Xin chọn mức độ: Thấp, Trung bình, Cao hoặc Nghiêm trọng.",
+                tracker,
+                dispatcher,
+                False,
+            )
+        return {"incident_severity": code}
+
+    async def validate_incident_description(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return await self._text("incident_description", value, dispatcher, tracker, domain)
+
+    async def validate_incident_actions_taken(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return await self._text("incident_actions_taken", value, dispatcher, tracker, domain)
+
+    async def validate_incident_cause(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return await self._text("incident_cause", value, dispatcher, tracker, domain, optional=True)
+
+    async def validate_incident_support(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return await self._text(
+            "incident_support", value, dispatcher, tracker, domain, optional=True
+        )
+
+
+def incident_payload(tracker: Tracker) -> dict[str, Any]:
+    """The store's incident body from the form's slots, the extracted numbers and the submitter."""
+    slot = tracker.get_slot
+    facts = dict(slot("incident_facts") or {})
+    phone = parsing.phone(str(slot("incident_contact_phone")))
+    optional = {
+        name: (None if slot(f"incident_{name}") in (None, "-") else slot(f"incident_{name}"))
+        for name in ("cause", "support")
+    }
+    return {
+        "idempotency_key": f"incident-{facts.pop('key', uuid.uuid4().hex)}",
+        "submitter": parsing.submitter(tracker),
+        "organisation": slot("incident_organisation"),
+        "province": slot("incident_province"),
+        "stage": slot("incident_stage") or "ban_dau",
+        "contact_name": slot("incident_contact_name"),
+        "contact_phone": phone.e164,
+        "category": slot("incident_category"),
+        "detected_at": slot("incident_detected_at"),
+        "area": slot("incident_area"),
+        "services_affected": slot("incident_services"),
+        "severity": slot("incident_severity"),
+        "description": slot("incident_description"),
+        "actions_taken": slot("incident_actions_taken"),
+        "cause": optional["cause"],
+        "support_needed": optional["support"],
+        **{
+            k: v
+            for k, v in facts.items()
+            if k in ("bts_down", "bts_total", "routes_cut", "subscribers_affected")
+        },
+    }
+
+
+def summary_text(tracker: Tracker, reference: str) -> str:
+    slot = tracker.get_slot
+    moment = datetime.fromisoformat(slot("incident_detected_at")).astimezone(VN_TZ)
+    return "\n".join(
+        [
+            f"Đã gửi báo cáo sự cố về Sở. Mã tiếp nhận: {reference}.",
+            f"• Đơn vị: {slot('incident_organisation')}",
+            f"• Loại: {LABELS.get(slot('incident_category'), slot('incident_category'))} · Mức độ: {LABELS.get(slot('incident_severity'), slot('incident_severity'))}",
+            f"• Phát hiện lúc: {moment:%H}h{moment:%M} {moment:%d/%m/%Y} · Khu vực: {slot('incident_area')}",
+            f"• Mô tả: {slot('incident_description')}",
+            "Khi có diễn biến mới hoặc đã khắc phục xong, bạn nhắn «cập nhật sự cố "
+            + reference
+            + "».",
+        ]
+    )
+
+
+class ActionSubmitIncident(Action):
+    """Send the report (or spool it) and give the reference; the form's values are then cleared."""
+
+    def __init__(self, client: StoreClient | None = None, spool: Spool | None = None) -> None:
+        self.client = client or StoreClient()
+        self.spool = spool
+
+    def name(self) -> str:
+        return "action_submit_incident"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        outcome = await submit(
+            self.client, self.spool or Spool(), "incident", incident_payload(tracker)
+        )
+        if outcome.rejected:
+            dispatcher.utter_message(
+                text=f"Sở chưa nhận được báo cáo: {outcome.rejected} Bạn vui lòng kiểm tra và gửi lại."
+            )
+            return []
+        if outcome.spooled:
+            dispatcher.utter_message(text=SPOOLED_TEXT)
+        else:
+            dispatcher.utter_message(text=summary_text(tracker, outcome.reference or ""))
+        return [
+            SlotSet(name, None)
+            for name in [*FORM_SLOTS, "incident_facts", "incident_stage", "form_tries"]
+        ]
+
+
+class ActionCancelSubmission(Action):
+    """'hủy' during any collection form: leave it and forget what was typed."""
+
+    def name(self) -> str:
+        return "action_cancel_submission"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        dispatcher.utter_message(text=forms.CANCELLED_TEXT)
+        return forms.cancel_events([*FORM_SLOTS, "incident_facts", "incident_stage"])

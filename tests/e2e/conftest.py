@@ -1,0 +1,60 @@
+"""The real stack (store, action server, Rasa with the trained model), once per backend per run.
+
+Session-scoped and parametrised: every end-to-end module runs on SQLite and on a fresh database of
+the machine's PostgreSQL, and the (slow) Rasa start-up happens once per backend.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ops.ports import free_port
+from ops.stack import MODEL, Stack
+from tests.support import postgres_database
+
+STAFF_TOKEN = "e2e-staff-token"
+SERVICE_TOKEN = "e2e-service-token"
+FIXED_NOW = "2026-02-20T04:30:00+07:00"
+
+
+def start_stack(var_dir: Path, database_url: str) -> Stack:
+    if not MODEL.exists():
+        pytest.fail(f"{MODEL} is missing: run `make train` (make test does) before these tests")
+    stack = Stack(
+        var_dir=var_dir,
+        store_port=free_port(),
+        actions_port=free_port(),
+        rasa_port=free_port(),
+        extra_env={
+            "DATABASE_URL": database_url,
+            "STORE_API_TOKEN": SERVICE_TOKEN,
+            "STORE_STAFF_TOKENS": STAFF_TOKEN,
+            "RASA_API_TOKEN": "",
+            "TRUTET_NOW": FIXED_NOW,
+        },
+    )
+    stack.start(timeout=240)
+    return stack
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def stack(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Stack]:
+    var_dir = tmp_path_factory.mktemp(f"stack-{request.param}")
+    if request.param == "sqlite":
+        running = start_stack(var_dir, "")
+        try:
+            yield running
+        finally:
+            running.stop()
+        return
+    with postgres_database() as url:
+        running = start_stack(var_dir, url)
+        try:
+            yield running
+        finally:
+            running.stop()
