@@ -117,6 +117,21 @@ def _choice(value: str, table: dict[str, str]) -> str | None:
     return next((code for word, code in table.items() if f" {word} " in f" {folded} "), None)
 
 
+def _pick(
+    slot: str,
+    value: Any,
+    table: dict[str, str],
+    message: str,
+    tracker: Tracker,
+    dispatcher: CollectingDispatcher,
+) -> dict[str, Any]:
+    """A choice among buttons, typed or pressed; anything else counts as a failed try."""
+    code = _choice(str(value or ""), table)
+    if code is None:
+        return forms.failed(slot, message, tracker, dispatcher, False)
+    return {slot: code}
+
+
 class ValidateIncidentForm(FormValidationAction):
     """Each value checked, with a Vietnamese message and an example when it is not usable."""
 
@@ -134,13 +149,12 @@ class ValidateIncidentForm(FormValidationAction):
             return [SlotSet(requested, None)]
         return await super().get_validation_events(dispatcher, tracker, domain)
 
-    async def _text(
-        self,
+    @staticmethod
+    def _text(
         slot: str,
         value: Any,
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
-        domain: DomainDict,
         optional: bool = False,
     ) -> dict[str, Any]:
         text = clean_message(str(value or ""))
@@ -153,7 +167,7 @@ class ValidateIncidentForm(FormValidationAction):
     async def validate_incident_organisation(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return await self._text("incident_organisation", value, dispatcher, tracker, domain)
+        return self._text("incident_organisation", value, dispatcher, tracker)
 
     async def validate_incident_province(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -172,7 +186,7 @@ class ValidateIncidentForm(FormValidationAction):
     async def validate_incident_contact_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return await self._text("incident_contact_name", value, dispatcher, tracker, domain)
+        return self._text("incident_contact_name", value, dispatcher, tracker)
 
     async def validate_incident_contact_phone(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -186,16 +200,8 @@ class ValidateIncidentForm(FormValidationAction):
     async def validate_incident_category(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        code = _choice(str(value or ""), CATEGORIES)
-        if code is None:
-            return forms.failed(
-                "incident_category",
-                "Xin chọn một loại: Mạng viễn thông, An toàn thông tin, Bưu chính hoặc Khác.",
-                tracker,
-                dispatcher,
-                False,
-            )
-        return {"incident_category": code}
+        message = "Xin chọn một loại: Mạng viễn thông, An toàn thông tin, Bưu chính hoặc Khác."
+        return _pick("incident_category", value, CATEGORIES, message, tracker, dispatcher)
 
     async def validate_incident_detected_at(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -212,48 +218,38 @@ class ValidateIncidentForm(FormValidationAction):
     async def validate_incident_area(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return await self._text("incident_area", value, dispatcher, tracker, domain)
+        return self._text("incident_area", value, dispatcher, tracker)
 
     async def validate_incident_services(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return await self._text("incident_services", value, dispatcher, tracker, domain)
+        return self._text("incident_services", value, dispatcher, tracker)
 
     async def validate_incident_severity(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        code = _choice(str(value or ""), SEVERITIES)
-        if code is None:
-            return forms.failed(
-                "incident_severity",
-                "Xin chọn mức độ: Thấp, Trung bình, Cao hoặc Nghiêm trọng.",
-                tracker,
-                dispatcher,
-                False,
-            )
-        return {"incident_severity": code}
+        message = "Xin chọn mức độ: Thấp, Trung bình, Cao hoặc Nghiêm trọng."
+        return _pick("incident_severity", value, SEVERITIES, message, tracker, dispatcher)
 
     async def validate_incident_description(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return await self._text("incident_description", value, dispatcher, tracker, domain)
+        return self._text("incident_description", value, dispatcher, tracker)
 
     async def validate_incident_actions_taken(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return await self._text("incident_actions_taken", value, dispatcher, tracker, domain)
+        return self._text("incident_actions_taken", value, dispatcher, tracker)
 
     async def validate_incident_cause(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return await self._text("incident_cause", value, dispatcher, tracker, domain, optional=True)
+        return self._text("incident_cause", value, dispatcher, tracker, optional=True)
 
     async def validate_incident_support(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return await self._text(
-            "incident_support", value, dispatcher, tracker, domain, optional=True
-        )
+        return self._text("incident_support", value, dispatcher, tracker, optional=True)
 
 
 def incident_payload(tracker: Tracker) -> dict[str, Any]:
