@@ -34,6 +34,7 @@ class Outcome:
 
     reference: str | None = None
     duplicate: bool = False
+    record: dict[str, Any] | None = None
     spooled: bool = False
     rejected: str | None = None
 
@@ -47,7 +48,9 @@ async def submit(client: StoreClient, spool: Spool, kind: str, payload: dict[str
     except StoreUnavailable:
         spool.put(kind, payload)
         return Outcome(spooled=True)
-    return Outcome(reference=answer.get("reference"), duplicate=bool(answer.get("duplicate")))
+    return Outcome(
+        reference=answer.get("reference"), duplicate=bool(answer.get("duplicate")), record=answer
+    )
 
 
 async def drain(client: StoreClient, spool: Spool) -> int:

@@ -6,11 +6,13 @@ form asks its question again; three failed tries at one field offer a way out.
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from typing import Any
 
-from rasa_sdk import Tracker
+from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from actions.directives import TOPIC_ACTIONS
 from vntext.normalize import fold
@@ -90,3 +92,21 @@ def cancel_events(slots: list[str]) -> list[EventType]:
     events: list[EventType] = [ActiveLoop(None), SlotSet("requested_slot", None)]
     events += [SlotSet(slot, None) for slot in slots]
     return [*events, SlotSet("form_tries", None)]
+
+
+class CollectionFormValidation(FormValidationAction):
+    """Validation shared by the collection forms: a question asked instead of an answer is
+    answered with the ordinary answering action, and the same field is asked again."""
+
+    @abstractmethod
+    def name(self) -> str: ...
+
+    async def get_validation_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        requested = tracker.get_slot("requested_slot")
+        topic = question_topic(tracker)
+        if requested and topic:
+            await answer_question(topic, dispatcher, tracker, domain)
+            return [SlotSet(requested, None)]
+        return await super().get_validation_events(dispatcher, tracker, domain)

@@ -11,7 +11,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
@@ -132,22 +132,11 @@ def _pick(
     return {slot: code}
 
 
-class ValidateIncidentForm(FormValidationAction):
+class ValidateIncidentForm(forms.CollectionFormValidation):
     """Each value checked, with a Vietnamese message and an example when it is not usable."""
 
     def name(self) -> str:
         return "validate_incident_form"
-
-    async def get_validation_events(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        """A question asked instead of an answer is answered, and the same field asked again."""
-        requested = tracker.get_slot("requested_slot")
-        topic = forms.question_topic(tracker)
-        if requested and topic:
-            await forms.answer_question(topic, dispatcher, tracker, domain)
-            return [SlotSet(requested, None)]
-        return await super().get_validation_events(dispatcher, tracker, domain)
 
     @staticmethod
     def _text(
@@ -332,16 +321,3 @@ class ActionSubmitIncident(Action):
             SlotSet(name, None)
             for name in [*FORM_SLOTS, "incident_facts", "incident_stage", "form_tries"]
         ]
-
-
-class ActionCancelSubmission(Action):
-    """'hủy' during any collection form: leave it and forget what was typed."""
-
-    def name(self) -> str:
-        return "action_cancel_submission"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
-        dispatcher.utter_message(text=forms.CANCELLED_TEXT)
-        return forms.cancel_events([*FORM_SLOTS, "incident_facts", "incident_stage"])

@@ -102,3 +102,21 @@ def test_store_down_spools_and_delivers_exactly_once(stack: Stack) -> None:
     assert len(records) == 1 and records[0]["routes_cut"] == 1
     time.sleep(3)  # the worker's next pass must not deliver it again
     assert len(incidents(stack, chat.user)) == 1
+
+
+def test_results_report_is_linked_to_the_deadline_and_marked_late(stack: Stack) -> None:
+    chat = Chat(stack, Profile(organisation="Bưu điện tỉnh Bắc Ninh", province="Bắc Ninh"))
+    assert "tóm tắt kết quả" in chat.say("gửi báo cáo kết quả")
+    assert "bỏ qua" in chat.say("Đảm bảo bưu gửi KT1 thông suốt 24/24, không có sự cố lớn.")
+    done = chat.say("bỏ qua")
+    assert "Mã tiếp nhận: BC-2026-" in done
+    assert "Nộp đúng hạn (trước 09h00 23/02/2026)" in done  # the clock is fixed at 20/02/2026
+    params = {"submitter_channel": "test", "submitter_id": chat.user}
+    [record] = httpx.get(
+        f"{stack.store_url}/api/results-reports", params=params, headers=STAFF, timeout=10
+    ).json()
+    assert (
+        record["late"] is False
+        and record["province"] == "Bắc Ninh"
+        and record["file_reference"] is None
+    )

@@ -1,0 +1,143 @@
+"""Results reports: the summary the directive asks for, linked to its deadline, late ones marked."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import forms, parsing
+from actions.context import profile, province_from
+from actions.delivery import SPOOLED_TEXT, submit
+from actions.spool import Spool
+from actions.store_client import StoreClient
+from vntext.normalize import clean_message
+from vntext.provinces import find_in_text, resolve
+from vntext.timefmt import VN_TZ
+
+FORM_SLOTS = [
+    "results_province",
+    "results_organisation",
+    "results_summary",
+    "results_file",
+    "results_key",
+]
+MAX_SUMMARY = 20000
+
+
+class ActionStartResults(Action):
+    """Prefill province and organisation from the conversation and the profile."""
+
+    def name(self) -> str:
+        return "action_start_results"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        mention = province_from(tracker)
+        dispatcher.utter_message(
+            text="Tôi nhận báo cáo kết quả thực hiện công văn. Gõ «hủy» để dừng."
+        )
+        return [
+            SlotSet("results_province", mention.current if mention else None),
+            SlotSet("results_organisation", profile(tracker).get("organisation")),
+            SlotSet("results_key", uuid.uuid4().hex),
+            SlotSet("form_tries", None),
+        ]
+
+
+class ValidateResultsForm(forms.CollectionFormValidation):
+    def name(self) -> str:
+        return "validate_results_form"
+
+    async def validate_results_province(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        mention = resolve(str(value or "")) or find_in_text(str(value or ""))
+        if mention is None:
+            message = "Tôi chưa nhận ra tên tỉnh/thành phố. Ví dụ: «Bắc Ninh»."
+            return forms.failed("results_province", message, tracker, dispatcher, False)
+        return {"results_province": mention.current}
+
+    async def validate_results_organisation(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        text = clean_message(str(value or ""))[:300]
+        if not any(c.isalnum() for c in text):
+            return forms.failed(
+                "results_organisation", "Xin nhập tên doanh nghiệp.", tracker, dispatcher, False
+            )
+        return {"results_organisation": text}
+
+    async def validate_results_summary(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        text = clean_message(str(value or ""))[:MAX_SUMMARY]
+        if len(text) < 10:
+            message = "Tóm tắt còn quá ngắn; xin viết ít nhất một câu về kết quả thực hiện."
+            return forms.failed("results_summary", message, tracker, dispatcher, False)
+        return {"results_summary": text}
+
+    async def validate_results_file(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        text = clean_message(str(value or ""))[:500]
+        return {"results_file": "-" if forms.is_skip(text) or not text else text}
+
+
+def results_payload(tracker: Tracker) -> dict[str, Any]:
+    slot = tracker.get_slot
+    file_reference = slot("results_file")
+    return {
+        "idempotency_key": f"results-{slot('results_key') or uuid.uuid4().hex}",
+        "submitter": parsing.submitter(tracker),
+        "organisation": slot("results_organisation"),
+        "province": slot("results_province"),
+        "summary": slot("results_summary"),
+        "file_reference": None if file_reference in (None, "-") else file_reference,
+    }
+
+
+def received_text(answer: dict[str, Any]) -> str:
+    """Reference, and whether it came in time against the directive's deadline."""
+    lines = [f"Sở đã nhận báo cáo kết quả. Mã tiếp nhận: {answer['reference']}."]
+    if answer.get("deadline"):
+        due = datetime.fromisoformat(answer["deadline"]).astimezone(VN_TZ)
+        stamp = f"{due:%H}h{due:%M} {due:%d/%m/%Y}"
+        lines.append(
+            f"Báo cáo nộp sau thời hạn {stamp}; Sở vẫn tiếp nhận và ghi là nộp muộn."
+            if answer.get("late")
+            else f"Nộp đúng hạn (trước {stamp})."
+        )
+    return "\n".join(lines)
+
+
+class ActionSubmitResults(Action):
+    def __init__(self, client: StoreClient | None = None, spool: Spool | None = None) -> None:
+        self.client = client or StoreClient()
+        self.spool = spool
+
+    def name(self) -> str:
+        return "action_submit_results"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        payload = results_payload(tracker)
+        outcome = await submit(self.client, self.spool or Spool(), "results", payload)
+        if outcome.rejected:
+            dispatcher.utter_message(text=f"Sở chưa nhận được báo cáo: {outcome.rejected}")
+            return []
+        if outcome.spooled:
+            dispatcher.utter_message(text=SPOOLED_TEXT)
+        else:
+            answer = await self.client.post_json(
+                "/api/results-reports", payload
+            )  # idempotent re-read
+            dispatcher.utter_message(text=received_text(answer))
+        return [SlotSet(name, None) for name in [*FORM_SLOTS, "form_tries"]]
