@@ -27,6 +27,7 @@ SKIP_WORDS = {
     "khong ro",
     "chua biet",
     "khong biet",
+    "khong can",
 }
 QUESTION_TOPICS = {
     "ask_contact": "contacts",
