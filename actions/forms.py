@@ -16,6 +16,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.directives import TOPIC_ACTIONS
 from vntext.normalize import fold
+from vntext.provinces import find_in_text, resolve
 
 MAX_TRIES = 3
 SKIP_WORDS = {
@@ -86,6 +87,18 @@ def failed(
         hint += " hoặc nhập lại theo ví dụ."
     dispatcher.utter_message(text=message + hint)
     return {slot: None, "form_tries": tries}
+
+
+def province_slot(
+    slot: str, value: Any, tracker: Tracker, dispatcher: CollectingDispatcher
+) -> dict[str, Any]:
+    """A province typed in any spelling, stored as today's province; a failed try otherwise."""
+    text = str(value or "")
+    mention = resolve(text) or find_in_text(text)
+    if mention is None:
+        message = "Tôi chưa nhận ra tên tỉnh/thành phố. Ví dụ: «Hà Tĩnh», «Bắc Ninh»."
+        return failed(slot, message, tracker, dispatcher, False)
+    return {slot: mention.current}
 
 
 def cancel_events(slots: list[str]) -> list[EventType]:

@@ -22,7 +22,7 @@ from actions.delivery import SPOOLED_TEXT, submit
 from actions.spool import Spool
 from actions.store_client import StoreClient
 from vntext.normalize import clean_message, fold
-from vntext.provinces import find_in_text, resolve
+from vntext.provinces import find_in_text
 from vntext.timefmt import VN_TZ, now
 
 FORM_SLOTS = [
@@ -161,16 +161,7 @@ class ValidateIncidentForm(forms.CollectionFormValidation):
     async def validate_incident_province(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        mention = resolve(str(value or "")) or find_in_text(str(value or ""))
-        if mention is None:
-            return forms.failed(
-                "incident_province",
-                "Tôi chưa nhận ra tên tỉnh/thành phố. Ví dụ: «Hà Tĩnh», «Lạng Sơn».",
-                tracker,
-                dispatcher,
-                False,
-            )
-        return {"incident_province": mention.current}
+        return forms.province_slot("incident_province", value, tracker, dispatcher)
 
     async def validate_incident_contact_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

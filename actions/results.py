@@ -17,7 +17,6 @@ from actions.delivery import SPOOLED_TEXT, submit
 from actions.spool import Spool
 from actions.store_client import StoreClient
 from vntext.normalize import clean_message
-from vntext.provinces import find_in_text, resolve
 from vntext.timefmt import VN_TZ
 
 FORM_SLOTS = [
@@ -58,11 +57,7 @@ class ValidateResultsForm(forms.CollectionFormValidation):
     async def validate_results_province(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        mention = resolve(str(value or "")) or find_in_text(str(value or ""))
-        if mention is None:
-            message = "Tôi chưa nhận ra tên tỉnh/thành phố. Ví dụ: «Bắc Ninh»."
-            return forms.failed("results_province", message, tracker, dispatcher, False)
-        return {"results_province": mention.current}
+        return forms.province_slot("results_province", value, tracker, dispatcher)
 
     async def validate_results_organisation(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
