@@ -79,6 +79,7 @@ bench: setup $(MODEL)  ## latency/throughput/memory, knowledge accuracy, NLU cro
 	$(APP_PY) -m bench.stack_bench
 	$(APP_PY) -m bench.knowledge_bench
 	$(APP_PY) -m bench.nlu_cv
+	$(APP_PY) -m bench.telegram_bench
 
 clean:  ## remove models and runtime data (keeps virtualenvs)
 	rm -rf models var results

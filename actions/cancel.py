@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import forms, incidents, results
+from actions import forms, incident_updates, incidents, results, rosters
 
 
 class ActionCancelSubmission(Action):
@@ -19,5 +19,14 @@ class ActionCancelSubmission(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         dispatcher.utter_message(text=forms.CANCELLED_TEXT)
-        slots = [*incidents.FORM_SLOTS, "incident_facts", "incident_stage", *results.FORM_SLOTS]
+        slots = [
+            *incidents.FORM_SLOTS,
+            "incident_facts",
+            "incident_stage",
+            *results.FORM_SLOTS,
+            *rosters.FORM_SLOTS,
+            *rosters.STATE_SLOTS,
+            *incident_updates.FORM_SLOTS,
+            *incident_updates.STATE_SLOTS,
+        ]
         return forms.cancel_events(slots)

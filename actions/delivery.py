@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from abc import ABCMeta, abstractmethod
 from dataclasses import dataclass
 from typing import Any
+
+from rasa_sdk import Action
 
 from actions.spool import Spool
 from actions.store_client import StoreClient, StoreRejected, StoreUnavailable
@@ -51,6 +54,23 @@ async def submit(client: StoreClient, spool: Spool, kind: str, payload: dict[str
     return Outcome(
         reference=answer.get("reference"), duplicate=bool(answer.get("duplicate")), record=answer
     )
+
+
+class SubmittingAction(Action, metaclass=ABCMeta):
+    """An action that files one submission; the store client and spool are injectable for tests.
+
+    Abstract, so rasa-sdk registers only the concrete submit actions.
+    """
+
+    def __init__(self, client: StoreClient | None = None, spool: Spool | None = None) -> None:
+        self.client = client or StoreClient()
+        self.spool = spool
+
+    @abstractmethod
+    def name(self) -> str: ...
+
+    async def deliver(self, kind: str, payload: dict[str, Any]) -> Outcome:
+        return await submit(self.client, self.spool or Spool(), kind, payload)
 
 
 async def drain(client: StoreClient, spool: Spool) -> int:

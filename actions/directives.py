@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import replies
 from actions.context import audiences_from, message_text, province_from, tet_from
 from actions.store_client import STORE_UNAVAILABLE_TEXT, StoreClient, StoreUnavailable
+from vntext.messages import split_message
 from vntext.timefmt import now
 
 SEARCH_THRESHOLD = 0.25
@@ -27,7 +28,7 @@ EMPTY_QUERY_TEXT = (
 
 def say(dispatcher: CollectingDispatcher, text: str, **kwargs: Any) -> None:
     """Send text, split to fit one chat message each; buttons go with the last part."""
-    parts = replies.split_message(text)
+    parts = split_message(text)
     for part in parts[:-1]:
         dispatcher.utter_message(text=part)
     dispatcher.utter_message(text=parts[-1], **kwargs)

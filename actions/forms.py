@@ -6,8 +6,9 @@ form asks its question again; three failed tries at one field offer a way out.
 
 from __future__ import annotations
 
+import re
 from abc import abstractmethod
-from typing import Any
+from typing import Any, ClassVar
 
 from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
@@ -15,7 +16,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.directives import TOPIC_ACTIONS
-from vntext.normalize import fold
+from vntext.dates import fold_keep_offsets
+from vntext.normalize import clean_message, fold
 from vntext.provinces import find_in_text, resolve
 
 MAX_TRIES = 3
@@ -49,6 +51,21 @@ _QUESTION_MARKERS = (
     "ai ",
 )
 CANCELLED_TEXT = "Đã hủy. Chưa có thông tin nào được gửi về Sở. Khi cần, bạn cứ nhắn lại."
+
+
+_EDIT_RE = re.compile(
+    r"^(?:sua|doi|thay|chinh)\s+(?P<field>.+?)\s*(?:\sthanh\s|\sla\s|:)\s*(?P<value>\S.*)$"
+)
+
+
+def edit_request(text: str, fields: dict[str, str]) -> tuple[str, str] | None:
+    """(slot, new value) from "sửa số điện thoại thành 0987 654 321" for a form's editable fields."""
+    original = clean_message(text)
+    match = _EDIT_RE.match(fold_keep_offsets(original))
+    if match is None:
+        return None
+    slot = fields.get(match["field"].strip())
+    return (slot, original[match.start("value") :].strip()) if slot else None
 
 
 def is_skip(text: str) -> bool:
@@ -110,7 +127,12 @@ def cancel_events(slots: list[str]) -> list[EventType]:
 
 class CollectionFormValidation(FormValidationAction):
     """Validation shared by the collection forms: a question asked instead of an answer is
-    answered with the ordinary answering action, and the same field is asked again."""
+    answered with the ordinary answering action, and the same field is asked again; a value
+    already given (or pre-filled from the profile) can be changed with "sửa <field> thành …"."""
+
+    # Folded field words -> slot, for "sửa <field> thành <value>" in the middle of the form.
+    editable: ClassVar[dict[str, str]] = {}
+    labels: ClassVar[dict[str, str]] = {}
 
     @abstractmethod
     def name(self) -> str: ...
@@ -123,4 +145,40 @@ class CollectionFormValidation(FormValidationAction):
         if requested and topic:
             await answer_question(topic, dispatcher, tracker, domain)
             return [SlotSet(requested, None)]
-        return await super().get_validation_events(dispatcher, tracker, domain)
+        edit = edit_request(tracker.latest_message.get("text") or "", self.editable)
+        if requested and edit:
+            return await self._edit(*edit, requested, dispatcher, tracker, domain)
+        return await self._validate_given(dispatcher, tracker, domain)
+
+    async def _validate_given(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """rasa-sdk's validation loop, minus slots set to None: when a form starts, the start
+        action's empty pre-fills are among the "recently set" slots, and validating them would
+        greet the user with one error per missing field."""
+        wanted = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
+        slots = {k: v for k, v in tracker.slots_to_validate().items() if k in wanted}
+        for name, value in list(slots.items()):
+            method = getattr(self, f"validate_{name}", None)
+            if value is None or method is None:
+                continue
+            output = await method(value, dispatcher, tracker, domain)
+            slots.update(output)
+            tracker.slots.update(output)
+        return [SlotSet(name, value) for name, value in slots.items()]
+
+    async def _edit(
+        self,
+        slot: str,
+        value: str,
+        requested: str,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[EventType]:
+        """Validate the new value as the form would; the question being asked stays open."""
+        result = await getattr(self, f"validate_{slot}")(value, dispatcher, tracker, domain)
+        if result.get(slot) is not None:
+            dispatcher.utter_message(text=f"Đã sửa {self.labels.get(slot, slot)}: {result[slot]}.")
+        events = [SlotSet(name, new) for name, new in result.items() if name != requested]
+        return [*events, SlotSet(requested, None)]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -18,9 +18,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import forms, parsing
 from actions.context import message_text, profile, province_from
-from actions.delivery import SPOOLED_TEXT, submit
-from actions.spool import Spool
-from actions.store_client import StoreClient
+from actions.delivery import SPOOLED_TEXT, SubmittingAction
 from vntext.normalize import clean_message, fold
 from vntext.provinces import find_in_text
 from vntext.timefmt import VN_TZ, now
@@ -95,11 +93,25 @@ class ActionStartIncident(Action):
             "incident_cause": facts.cause,
             "form_tries": None,
         }
-        dispatcher.utter_message(
-            text="Tôi ghi nhận báo cáo sự cố. Tôi sẽ hỏi thêm vài thông tin còn thiếu; "
-            "gõ «hủy» bất cứ lúc nào để dừng."
-        )
+        dispatcher.utter_message(text=_intro(slots))
         return [SlotSet(name, value) for name, value in slots.items()]
+
+
+def _intro(slots: dict[str, Any]) -> str:
+    """Say what is already known (the profile's values may be stale) and how to change it."""
+    known = [
+        f"đơn vị {slots['incident_organisation']}" if slots["incident_organisation"] else "",
+        f"liên hệ {slots['incident_contact_name']}" if slots["incident_contact_name"] else "",
+        slots["incident_contact_phone"] or "",
+    ]
+    shown = ", ".join(part for part in known if part)
+    lines = ["Tôi ghi nhận báo cáo sự cố và sẽ hỏi thêm vài thông tin còn thiếu."]
+    if shown:
+        lines.append(
+            f"Theo hồ sơ của bạn: {shown}. Cần đổi thì nhắn, ví dụ: «sửa số điện thoại thành 0987654321»."
+        )
+    lines.append("Gõ «hủy» bất cứ lúc nào để dừng.")
+    return "\n".join(lines)
 
 
 def _province(tracker: Tracker, area: str | None) -> str | None:
@@ -135,6 +147,28 @@ def _pick(
 class ValidateIncidentForm(forms.CollectionFormValidation):
     """Each value checked, with a Vietnamese message and an example when it is not usable."""
 
+    editable: ClassVar[dict[str, str]] = {
+        "don vi": "incident_organisation",
+        "doanh nghiep": "incident_organisation",
+        "nguoi lien he": "incident_contact_name",
+        "ten nguoi lien he": "incident_contact_name",
+        "ho ten": "incident_contact_name",
+        "so dien thoai": "incident_contact_phone",
+        "sdt": "incident_contact_phone",
+        "dien thoai": "incident_contact_phone",
+        "tinh": "incident_province",
+        "khu vuc": "incident_area",
+        "muc do": "incident_severity",
+    }
+    labels: ClassVar[dict[str, str]] = {
+        "incident_organisation": "đơn vị",
+        "incident_contact_name": "người liên hệ",
+        "incident_contact_phone": "số điện thoại liên hệ",
+        "incident_province": "tỉnh",
+        "incident_area": "khu vực",
+        "incident_severity": "mức độ",
+    }
+
     def name(self) -> str:
         return "validate_incident_form"
 
@@ -149,8 +183,14 @@ class ValidateIncidentForm(forms.CollectionFormValidation):
         text = clean_message(str(value or ""))
         if optional and forms.is_skip(text):
             return {slot: "-"}
-        if not text or not any(c.isalnum() for c in text):
-            return forms.failed(slot, "Xin nhập nội dung bằng chữ.", tracker, dispatcher, optional)
+        if not text or not any(c.isalpha() for c in text):
+            return forms.failed(
+                slot,
+                "Xin nhập nội dung bằng chữ, ví dụ như gợi ý ở câu hỏi.",
+                tracker,
+                dispatcher,
+                optional,
+            )
         return {slot: text[:MAX_TEXT]}
 
     async def validate_incident_organisation(
@@ -283,12 +323,8 @@ def summary_text(tracker: Tracker, reference: str) -> str:
     )
 
 
-class ActionSubmitIncident(Action):
+class ActionSubmitIncident(SubmittingAction):
     """Send the report (or spool it) and give the reference; the form's values are then cleared."""
-
-    def __init__(self, client: StoreClient | None = None, spool: Spool | None = None) -> None:
-        self.client = client or StoreClient()
-        self.spool = spool
 
     def name(self) -> str:
         return "action_submit_incident"
@@ -296,9 +332,7 @@ class ActionSubmitIncident(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        outcome = await submit(
-            self.client, self.spool or Spool(), "incident", incident_payload(tracker)
-        )
+        outcome = await self.deliver("incident", incident_payload(tracker))
         if outcome.rejected:
             dispatcher.utter_message(
                 text=f"Sở chưa nhận được báo cáo: {outcome.rejected} Bạn vui lòng kiểm tra và gửi lại."

@@ -17,6 +17,7 @@ from actions import parsing
 from actions.context import message_text, profile, province_from
 from actions.directives import say
 from actions.store_client import STORE_UNAVAILABLE_TEXT, StoreClient, StoreUnavailable
+from vntext.normalize import fold
 from vntext.timefmt import now
 
 KIND_PATHS = {
@@ -24,7 +25,10 @@ KIND_PATHS = {
     "Báo cáo sự cố": "/api/incidents",
     "Báo cáo kết quả": "/api/results-reports",
 }
-DUTY_ROLES = {"can_bo_truc", "can_bo_so", "staff", "admin"}
+# Verified by the gateway: staff and admins see every organisation's duty officers; a duty officer
+# sees their own organisation's. Personal data of other organisations is for staff only.
+STAFF_ROLES = {"staff", "admin"}
+DUTY_ROLES = {"can_bo_truc", *STAFF_ROLES}
 DUTY_LABELS = {
     "truc_lanh_dao": "Trực lãnh đạo",
     "truc_dieu_hanh": "Trực điều hành",
@@ -74,6 +78,11 @@ def _organisation(tracker: Tracker) -> str | None:
     return match["org"].strip() if match else profile(tracker).get("organisation")  # type: ignore[return-value]
 
 
+def _same_organisation(asked: object, own: object) -> bool:
+    """ "VNPT Hà Tĩnh" asked by someone of "vnpt ha tinh": the same, however it is spelled."""
+    return bool(asked and own) and fold(str(asked)).strip() == fold(str(own)).strip()
+
+
 class ActionWhoIsOnDuty(Action):
     """Roster entries covering now, for the organisation asked about; personal data by role."""
 
@@ -93,6 +102,15 @@ class ActionWhoIsOnDuty(Action):
             )
             return []
         organisation = _organisation(tracker)
+        own = profile(tracker).get("organisation")
+        if profile(tracker).get("role") not in STAFF_ROLES and not _same_organisation(
+            organisation, own
+        ):
+            dispatcher.utter_message(
+                text=f"Cán bộ trực chỉ xem được người đang trực của đơn vị mình ({own or 'chưa khai báo'}). "
+                "Để liên hệ đơn vị khác, bạn gọi đường dây nóng của Sở, ví dụ: «sđt đường dây nóng Hà Tĩnh»."
+            )
+            return []
         mention = province_from(tracker)
         params = {"at": now().isoformat()}
         params |= {"organisation": organisation} if organisation else {}

@@ -11,7 +11,6 @@ from typing import Any
 from vntext.audiences import AUDIENCE_LABELS
 from vntext.timefmt import remaining_text, when_text
 
-MESSAGE_LIMIT = 4096
 DIRECTIVE_PROVINCES_HINT = ("Hà Tĩnh", "Lạng Sơn", "Bắc Ninh", "Bắc Giang", "Sóc Trăng")
 TOPIC_WORDS = {
     "contacts": "số điện thoại, e-mail liên hệ",
@@ -191,26 +190,3 @@ def ask_province_buttons() -> list[dict[str, str]]:
         {"title": name, "payload": f'/inform_province{{"province":"{name}"}}'}
         for name in DIRECTIVE_PROVINCES_HINT
     ]
-
-
-def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
-    """Chunks of at most limit characters, cut at line breaks (or spaces) so each reads whole."""
-    chunks: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        while len(line) > limit:
-            cut = line.rfind(" ", 0, limit) if " " in line[:limit] else limit
-            if current:
-                chunks.append(current)
-                current = ""
-            chunks.append(line[:cut])
-            line = line[cut:].lstrip()
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            chunks.append(current)
-            current = line
-        else:
-            current = candidate
-    if current:
-        chunks.append(current)
-    return chunks

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -13,9 +13,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import forms, parsing
 from actions.context import profile, province_from
-from actions.delivery import SPOOLED_TEXT, submit
-from actions.spool import Spool
-from actions.store_client import StoreClient
+from actions.delivery import SPOOLED_TEXT, SubmittingAction
 from vntext.normalize import clean_message
 from vntext.timefmt import VN_TZ
 
@@ -39,8 +37,11 @@ class ActionStartResults(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         mention = province_from(tracker)
+        organisation = profile(tracker).get("organisation")
+        known = f" của {organisation}" if organisation else ""
+        change = " (nhắn «sửa đơn vị thành …» để đổi)" if organisation else ""
         dispatcher.utter_message(
-            text="Tôi nhận báo cáo kết quả thực hiện công văn. Gõ «hủy» để dừng."
+            text=f"Tôi nhận báo cáo kết quả thực hiện công văn{known}{change}. Gõ «hủy» để dừng."
         )
         return [
             SlotSet("results_province", mention.current if mention else None),
@@ -51,6 +52,17 @@ class ActionStartResults(Action):
 
 
 class ValidateResultsForm(forms.CollectionFormValidation):
+    editable: ClassVar[dict[str, str]] = {
+        "don vi": "results_organisation",
+        "doanh nghiep": "results_organisation",
+        "ten doanh nghiep": "results_organisation",
+        "tinh": "results_province",
+    }
+    labels: ClassVar[dict[str, str]] = {
+        "results_organisation": "đơn vị",
+        "results_province": "tỉnh",
+    }
+
     def name(self) -> str:
         return "validate_results_form"
 
@@ -63,7 +75,7 @@ class ValidateResultsForm(forms.CollectionFormValidation):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         text = clean_message(str(value or ""))[:300]
-        if not any(c.isalnum() for c in text):
+        if not any(c.isalpha() for c in text):
             return forms.failed(
                 "results_organisation", "Xin nhập tên doanh nghiệp.", tracker, dispatcher, False
             )
@@ -112,11 +124,7 @@ def received_text(answer: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-class ActionSubmitResults(Action):
-    def __init__(self, client: StoreClient | None = None, spool: Spool | None = None) -> None:
-        self.client = client or StoreClient()
-        self.spool = spool
-
+class ActionSubmitResults(SubmittingAction):
     def name(self) -> str:
         return "action_submit_results"
 
@@ -124,7 +132,7 @@ class ActionSubmitResults(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         payload = results_payload(tracker)
-        outcome = await submit(self.client, self.spool or Spool(), "results", payload)
+        outcome = await self.deliver("results", payload)
         if outcome.rejected:
             dispatcher.utter_message(text=f"Sở chưa nhận được báo cáo: {outcome.rejected}")
             return []

@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 
 from common.env import env_float, env_str
-from vntext.normalize import clean_message
+from vntext.normalize import clean_lines
 
 log = logging.getLogger(__name__)
 
@@ -100,10 +100,18 @@ class RasaRelay:
             self._client = None
 
     async def send(
-        self, channel: str, user_id: str | int, text: str, profile: Profile | None = None
+        self,
+        channel: str,
+        user_id: str | int,
+        text: str,
+        profile: Profile | None = None,
+        max_chars: int | None = None,
     ) -> list[Reply]:
-        """Relay text; connection failures are retried once since Rasa never saw the message."""
-        message = clean_message(text)[:MAX_MESSAGE_CHARS]
+        """Relay text; connection failures are retried once since Rasa never saw the message.
+
+        max_chars lifts the one-message cap for text the gateway built itself (a roster file).
+        """
+        message = clean_lines(text)[: max_chars or MAX_MESSAGE_CHARS]
         if not message:
             return [Reply(EMPTY_MESSAGE_TEXT)]
         body = {

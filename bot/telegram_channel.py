@@ -1,91 +1,189 @@
-"""Telegram channel (python-telegram-bot 22): relays text and button presses to Rasa.
+"""The Telegram gateway (python-telegram-bot 22): onboarding, chat relay to Rasa, staff tools,
+broadcasts, reminders and alerts.
 
-The foundation's channel: polling, inline keyboards for Rasa buttons, typing indicator. Onboarding,
-roles, broadcasts and reminders build on it.
+`python -m bot.telegram_channel`: polling by default; webhook mode when TELEGRAM_WEBHOOK_URL is set
+(TELEGRAM_WEBHOOK_SECRET is then required). TELEGRAM_BASE_URL points it at another Bot API server.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
-import os
+import signal
+from urllib.parse import urlparse
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ChatAction
+import uvicorn
+from telegram import BotCommand, Update
+from telegram.error import InvalidToken, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
     CallbackQueryHandler,
+    CommandHandler,
     ContextTypes,
     MessageHandler,
     filters,
 )
 
-from bot.relay import RasaRelay, Reply
+from bot import broadcasts, chat, files, jobs, onboarding, staff, texts
+from bot.config import GatewaySettings
+from bot.ordering import PerChatUpdateProcessor
+from bot.outbox import Outbox
+from bot.people import People
+from bot.relay import RasaRelay
+from bot.store_api import StoreAPI, StoreDown, StoreRefused
 
-log = logging.getLogger(__name__)
-CHANNEL = "telegram"
-CALLBACK_LIMIT = 64  # Telegram's callback_data limit in bytes
-
-
-def keyboard(reply: Reply, payloads: dict[str, str]) -> InlineKeyboardMarkup | None:
-    """Inline keyboard for Rasa buttons; long payloads are kept server-side behind a short key."""
-    if not reply.buttons:
-        return None
-    rows = []
-    for button in reply.buttons:
-        data = button.payload
-        if len(data.encode("utf-8")) > CALLBACK_LIMIT:
-            key = f"p{len(payloads)}"
-            payloads[key] = data
-            data = key
-        rows.append([InlineKeyboardButton(button.title, callback_data=data)])
-    return InlineKeyboardMarkup(rows)
+log = logging.getLogger("bot")
 
 
-async def _relay_and_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
-    relay: RasaRelay = context.application.bot_data["relay"]
-    payloads: dict[str, str] = context.application.bot_data.setdefault("payloads", {})
-    chat = update.effective_chat
-    user = update.effective_user
-    if chat is None or user is None:
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """What the bot does for this user's role."""
+    user, message = update.effective_user, update.effective_message
+    if user is None or message is None:
         return
-    await context.bot.send_chat_action(chat.id, ChatAction.TYPING)
-    for reply in await relay.send(CHANNEL, user.id, text):
-        await context.bot.send_message(
-            chat.id, reply.text or "…", reply_markup=keyboard(reply, payloads)
+    people: People = context.bot_data["people"]
+    person = await people.get(user.id)
+    text = texts.HELP_COMMON
+    if person.privileged or person.role == "can_bo_truc":
+        text += texts.HELP_DUTY
+    if person.privileged:
+        text += texts.HELP_STAFF
+    if person.is_admin:
+        text += texts.HELP_ADMIN
+    await message.reply_text(text)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log (without the token) and tell the user; the gateway keeps running."""
+    log.error("handler failed: %s", type(context.error).__name__, exc_info=context.error)
+    if isinstance(update, Update) and update.effective_chat:
+        with contextlib.suppress(TelegramError):
+            await context.bot.send_message(update.effective_chat.id, texts.UNEXPECTED)
+
+
+def build_application(settings: GatewaySettings, relay: RasaRelay, store: StoreAPI) -> Application:
+    """Handlers, rate limits and per-chat ordering; TELEGRAM_BASE_URL for a local Bot API server."""
+    builder = (
+        Application.builder()
+        .token(settings.token)
+        .rate_limiter(
+            AIORateLimiter(
+                overall_max_rate=0, group_max_rate=settings.group_rate_per_minute, max_retries=1
+            )
         )
-
-
-async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A text message from a user."""
-    if update.effective_message and update.effective_message.text:
-        await _relay_and_answer(update, context, update.effective_message.text)
-
-
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A button press: acknowledge it, then relay its payload as the user's message."""
-    query = update.callback_query
-    if query is None:
-        return
-    await query.answer()
-    payloads: dict[str, str] = context.application.bot_data.setdefault("payloads", {})
-    data = query.data or ""
-    await _relay_and_answer(update, context, payloads.get(data, data))
-
-
-def build_application(token: str, relay: RasaRelay) -> Application:
-    """Application with rate limiting; TELEGRAM_BASE_URL points it at another Bot API server."""
-    builder = Application.builder().token(token).rate_limiter(AIORateLimiter())
-    base_url = os.environ.get("TELEGRAM_BASE_URL", "").strip()
-    if base_url:
-        builder = builder.base_url(f"{base_url.rstrip('/')}/bot").base_file_url(
-            f"{base_url.rstrip('/')}/file/bot"
-        )
+        .concurrent_updates(PerChatUpdateProcessor(64))
+        .post_init(_post_init)
+        .post_stop(_post_stop)
+        .post_shutdown(_post_shutdown)
+    )
+    if settings.base_url:
+        base = settings.base_url.rstrip("/")
+        builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
+    if settings.webhook_url:
+        builder = builder.updater(None)
     application = builder.build()
-    application.bot_data["relay"] = relay
-    application.add_handler(MessageHandler(filters.TEXT, on_text))
-    application.add_handler(CallbackQueryHandler(on_button))
+    application.bot_data.update(
+        settings=settings,
+        relay=relay,
+        store=store,
+        people=People(store, settings.admin_ids),
+        admin_ids=settings.admin_ids,
+        max_file_bytes=settings.max_file_bytes,
+        text_steps=[onboarding.take_text, broadcasts.take_text],
+    )
+    _add_handlers(application)
     return application
+
+
+def _add_handlers(application: Application) -> None:
+    commands = {
+        "start": onboarding.start,
+        "help": help_command,
+        "subscribe": onboarding.subscribe,
+        "unsubscribe": onboarding.unsubscribe,
+        "broadcast": broadcasts.broadcast,
+        "stats": staff.stats,
+        "pending": staff.pending,
+        "export": staff.export,
+        "grant": staff.grant,
+        "revoke": staff.revoke,
+    }
+    for name, handler in commands.items():
+        application.add_handler(CommandHandler(name, handler))
+    application.add_handler(
+        CallbackQueryHandler(onboarding.on_button, pattern=f"^{onboarding.PREFIX}")
+    )
+    application.add_handler(
+        CallbackQueryHandler(broadcasts.on_button, pattern=f"^{broadcasts.PREFIX}")
+    )
+    application.add_handler(
+        CallbackQueryHandler(chat.on_rasa_button, pattern=f"^{chat.RASA_PREFIX}")
+    )
+    application.add_handler(MessageHandler(filters.Document.ALL, files.on_document))
+    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, chat.on_text))
+    application.add_error_handler(on_error)
+
+
+async def _post_init(application: Application) -> None:
+    """Menu, admins as staff, the outbox worker and the scheduled jobs."""
+    settings: GatewaySettings = application.bot_data["settings"]
+    store: StoreAPI = application.bot_data["store"]
+    await application.bot.set_my_commands([BotCommand(n, t) for n, t in texts.COMMANDS])
+    for admin in sorted(settings.admin_ids):
+        try:
+            await store.grant(admin, admin)
+        except (StoreDown, StoreRefused) as error:
+            log.warning("admin %s not recorded as staff yet: %s", admin, error)
+    outbox = Outbox(application.bot, store, settings.send_rate, settings.outbox_poll_seconds)
+    application.bot_data["outbox"] = outbox
+    await outbox.start()
+    jobs.schedule(application, settings.reminder_check_seconds, settings.alert_poll_seconds)
+
+
+async def _post_stop(application: Application) -> None:
+    """Finish in-flight sends before the bot closes its connections."""
+    outbox: Outbox | None = application.bot_data.get("outbox")
+    if outbox is not None:
+        await outbox.stop()
+
+
+async def _post_shutdown(application: Application) -> None:
+    await application.bot_data["store"].aclose()
+    await application.bot_data["relay"].aclose()
+
+
+async def _run_webhook(application: Application, settings: GatewaySettings) -> None:
+    """Webhook mode: our Starlette server feeds the Application until SIGINT/SIGTERM."""
+    if not settings.webhook_secret:
+        raise SystemExit("TELEGRAM_WEBHOOK_SECRET is required with TELEGRAM_WEBHOOK_URL")
+    from bot.webhook import webhook_app
+
+    path = urlparse(settings.webhook_url).path or "/telegram"
+    server = uvicorn.Server(
+        uvicorn.Config(
+            webhook_app(application, path, settings.webhook_secret),
+            host=settings.webhook_listen,
+            port=settings.webhook_port,
+            log_level="warning",
+        )
+    )
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with application:
+        await application.bot.set_webhook(
+            settings.webhook_url,
+            secret_token=settings.webhook_secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
+        await application.start()
+        serving = asyncio.create_task(server.serve())
+        await stop.wait()
+        server.should_exit = True
+        await serving
+        await application.stop()
 
 
 def main() -> None:
@@ -93,10 +191,22 @@ def main() -> None:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines contain the bot token
-    token = os.environ["TELEGRAM_BOT_TOKEN"]
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per job run otherwise
+    settings = GatewaySettings()
+    if not settings.token:
+        raise SystemExit("TELEGRAM_BOT_TOKEN is not set")
     relay = RasaRelay()
-    application = build_application(token, relay)
-    application.run_polling(allowed_updates=Update.ALL_TYPES)
+    store = StoreAPI(settings.store_url, settings.store_token, settings.store_timeout)
+    application = build_application(settings, relay, store)
+    try:
+        if settings.webhook_url:
+            asyncio.run(_run_webhook(application, settings))
+        else:
+            application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+    except InvalidToken:
+        # PTB's message repeats the token; the log must not.
+        log.error("Telegram rejected TELEGRAM_BOT_TOKEN; check the token (and TELEGRAM_BASE_URL)")
+        raise SystemExit(2) from None
 
 
 if __name__ == "__main__":

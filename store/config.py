@@ -52,3 +52,5 @@ class Settings:
     webhook_retry_seconds: float = field(
         default_factory=lambda: env_float("DEPARTMENT_WEBHOOK_RETRY_SECONDS", 10.0)
     )
+    reminder_offsets: str = field(default_factory=lambda: env_str("REMINDER_OFFSETS", "72h,24h,3h"))
+    outbox_max_attempts: int = field(default_factory=lambda: env_int("OUTBOX_MAX_ATTEMPTS", 5))

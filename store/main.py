@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from store import crud
 from store.api.deps import require_token
-from store.api.routes import directives, health, submissions
+from store.api.routes import directives, health, outreach, submissions
 from store.config import Settings
 from store.db import make_engine, migrate, session_factory
 from store.services import SearchService
@@ -47,6 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(directives.router, dependencies=[Depends(require_token)])
     app.include_router(submissions.router)  # each route checks the caller's role itself
+    app.include_router(outreach.router)
     app.add_exception_handler(RequestValidationError, submissions.validation_error_handler)
     return app
 

@@ -36,3 +36,9 @@ def clean_message(text: str) -> str:
     """NFC, no control characters, collapsed whitespace: the form every boundary accepts."""
     text = _CONTROL_RE.sub(" ", nfc(text))
     return _SPACE_RE.sub(" ", text).strip()
+
+
+def clean_lines(text: str) -> str:
+    """Like clean_message, but line breaks survive: a roster pasted from Excel is one row a line."""
+    lines = (clean_message(line) for line in nfc(text).replace("\r\n", "\n").split("\n"))
+    return "\n".join(line for line in lines if line)

@@ -11,6 +11,7 @@ from fastapi import Depends, HTTPException, Request, status
 from sqlalchemy.orm import Session
 
 from store.db import iter_session
+from store.outreach.people import audit_refusal, is_staff
 
 log = logging.getLogger("store.auth")
 
@@ -84,3 +85,35 @@ def forbid(request: Request, detail: str) -> HTTPException:
 
 
 RoleDep = Annotated[Role, Depends(caller_role)]
+
+
+def staff_caller(request: Request, role: RoleDep, session: SessionDep) -> str:
+    """A staff token, or the service token acting for a granted staff member (X-Acting-User).
+
+    The gateway authenticates users; the store still checks the grant itself, so a gateway bug
+    cannot turn an enterprise user into staff (a declared role "can_bo_so" grants nothing).
+    Returns who acts, for the audit trail. A refusal is logged with the path, the client and the
+    acting user (never a token) and, when a user was named, written to the audit log.
+    """
+    if role == "staff":
+        return "staff-token"
+    acting = request.headers.get("x-acting-user", "").strip()
+    channel, _, user_id = acting.partition(":")
+    if channel and user_id and is_staff(session, channel, user_id):
+        return acting
+    log.warning(
+        "403 staff-only %s %s from %s acting for %r",
+        request.method,
+        request.url.path,
+        _client(request),
+        acting[:120],
+    )
+    if channel and user_id:
+        audit_refusal(session, channel, user_id, f"{request.method} {request.url.path}")
+    raise HTTPException(
+        status_code=status.HTTP_403_FORBIDDEN,
+        detail="Chỉ cán bộ Sở đã được cấp quyền mới dùng được chức năng này.",
+    )
+
+
+StaffDep = Annotated[str, Depends(staff_caller)]

@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import engine_from_config, pool
 
 from store.models import Base
+from store.outreach import models as _outreach  # noqa: F401  (its tables join the metadata)
 
 config = context.config
 target_metadata = Base.metadata

@@ -11,6 +11,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -62,9 +63,22 @@ def to_csv(table: Table) -> bytes:
 
 def to_xlsx(table: Table) -> bytes:
     """Title row, bold frozen header row, set widths, wrapped text."""
+    return to_workbook([(table.title, table)])
+
+
+def to_workbook(sheets: Sequence[tuple[str, Table]]) -> bytes:
+    """One sheet per (name, table), in order; what /export sends to department staff."""
     workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = table.title[:31]
+    for number, (name, table) in enumerate(sheets):
+        sheet = workbook.active if number == 0 else workbook.create_sheet()
+        sheet.title = name[:31]
+        _write_sheet(sheet, table)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _write_sheet(sheet: Any, table: Table) -> None:
     width = len(table.columns)
     sheet.cell(row=1, column=1, value=table.title).font = Font(bold=True, size=14)
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
@@ -80,9 +94,6 @@ def to_xlsx(table: Table) -> bytes:
         for cell in row_cells:
             cell.alignment = Alignment(vertical="top", wrap_text=True)
     sheet.freeze_panes = "A3"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def _xlsx_value(value: Cell) -> Cell:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from actions.replies import MESSAGE_LIMIT, duties_text, split_message
+from actions.replies import duties_text
+from vntext.messages import MESSAGE_LIMIT, split_message
 
 
 def test_long_answers_split_at_line_breaks_within_the_limit() -> None:

@@ -7,39 +7,13 @@ delivers it exactly once.
 
 from __future__ import annotations
 
-import asyncio
 import time
-import uuid
 
 import httpx
 
-from bot.relay import Profile, RasaRelay, Reply
+from bot.relay import Profile
 from ops.stack import Stack
-from tests.e2e.conftest import STAFF_TOKEN
-
-PROFILE = Profile(
-    role="doanh_nghiep",
-    organisation="VNPT Hà Tĩnh",
-    province="Hà Tĩnh",
-    extra={"name": "Nguyễn Văn An", "phone": "0912345678"},
-)
-STAFF = {"Authorization": f"Bearer {STAFF_TOKEN}"}
-
-
-class Chat:
-    """One user talking to the stack through the gateway's relay."""
-
-    def __init__(self, stack: Stack, profile: Profile | None = PROFILE) -> None:
-        self.stack = stack
-        self.user = f"u{uuid.uuid4().hex[:10]}"
-        self.profile = profile
-
-    def say(self, text: str) -> str:
-        async def send() -> list[Reply]:
-            async with RasaRelay(self.stack.rasa_url, timeout=30) as relay:
-                return await relay.send("test", self.user, text, self.profile)
-
-        return "\n".join(reply.text for reply in asyncio.run(send()))
+from tests.e2e.chat import STAFF, Chat
 
 
 def incidents(stack: Stack, user: str) -> list[dict]:
@@ -56,15 +30,18 @@ def test_one_sentence_report_asks_only_what_is_missing(stack: Stack) -> None:
     first = chat.say("mất sóng 12 trạm BTS ở Kỳ Anh từ 8h30 do mất điện")
     assert "Mức độ ảnh hưởng" in first  # organisation, contact, category, time, area, cause known
     assert "đơn vị/doanh nghiệp nào" not in first and "Số điện thoại" not in first
+    assert "Theo hồ sơ của bạn: đơn vị VNPT Hà Tĩnh, liên hệ Nguyễn Văn An, 0912345678" in first
     answer = chat.say("hạn nộp báo cáo bắc ninh là khi nào?")
     assert "09h00 ngày 23/02/2026" in answer and "Mức độ ảnh hưởng" in answer  # answered, resumed
+    changed = chat.say("sửa số điện thoại thành 0987 654 321")  # the profile's number is stale
+    assert "Đã sửa số điện thoại liên hệ: 0987654321" in changed and "Mức độ ảnh hưởng" in changed
     assert "Đơn vị đã xử lý" in chat.say("Cao")
     assert "hỗ trợ" in chat.say("Đã điều 3 máy phát điện dự phòng")
     done = chat.say("không")
     assert "Mã tiếp nhận: SC-2026-" in done
     [record] = incidents(stack, chat.user)
     assert record["bts_down"] == 12 and record["area"] == "Kỳ Anh" and record["severity"] == "cao"
-    assert record["cause"] == "mất điện" and record["contact_phone_display"] == "0912345678"
+    assert record["cause"] == "mất điện" and record["contact_phone_display"] == "0987654321"
     assert record["reference"] in done
     alerts = httpx.get(f"{stack.store_url}/api/alerts", headers=STAFF, timeout=10).json()
     assert record["reference"] in [alert["incident"]["reference"] for alert in alerts], alerts
@@ -72,7 +49,10 @@ def test_one_sentence_report_asks_only_what_is_missing(stack: Stack) -> None:
 
 def test_bad_values_get_an_example_and_cancel_sends_nothing(stack: Stack) -> None:
     chat = Chat(stack, Profile(organisation="Viettel Lạng Sơn", province="Lạng Sơn"))
-    assert "Họ tên" in chat.say("báo cáo sự cố")
+    first = chat.say("báo cáo sự cố")
+    assert (
+        "Họ tên" in first and "Xin nhập" not in first and "None" not in first
+    )  # no empty pre-fill errors
     assert "Số điện thoại" in chat.say("Trần Thị Bình")
     assert "Ví dụ: 0912345678" in chat.say("0912")
     assert "loại nào" in chat.say("0987 654 321")
@@ -120,3 +100,34 @@ def test_results_report_is_linked_to_the_deadline_and_marked_late(stack: Stack) 
         and record["province"] == "Bắc Ninh"
         and record["file_reference"] is None
     )
+
+
+def test_update_then_closing_report_refer_to_the_initial_one(stack: Stack) -> None:
+    chat = Chat(stack)
+    chat.say("mất sóng 12 trạm BTS ở Kỳ Anh từ 2h do mất điện")
+    chat.say("Nghiêm trọng")
+    chat.say("Đã điều máy phát điện")
+    initial = chat.say("không")
+    [record] = chat.records("/api/incidents")
+    reference = record["reference"]
+    assert reference in initial
+    opened = chat.say("cập nhật sự cố")  # the user's only open incident; stage from the words
+    assert f"Báo cáo tiếp cho sự cố {reference}" in opened and "Tình hình hiện tại" in opened
+    assert "làm gì thêm" in chat.say("Đã khôi phục 8/12 trạm, còn 4 trạm mất sóng")
+    update = chat.say("Điều thêm 2 máy phát điện")  # the cause is carried over, not asked again
+    assert f"Đã gửi báo cáo cập nhật sự cố {reference}" in update
+    opened = chat.say(f"sự cố {reference} đã khắc phục xong lúc 4h10")
+    assert "Tình hình hiện tại" in opened  # stage and restoration time read from the sentence
+    chat.say("Toàn bộ 12 trạm phát sóng bình thường")
+    closing = chat.say("Điện lưới đã có, thu hồi máy phát")
+    assert "kết thúc sự cố" in closing and "Thời gian khắc phục: 2 giờ 10 phút" in closing
+    records = chat.records("/api/incidents")
+    assert [r["stage"] for r in records] == ["ban_dau", "cap_nhat", "ket_thuc"]
+    assert {r["parent_reference"] for r in records[1:]} == {reference}
+    assert records[2]["restored_at"].startswith("2026-02-20T04:10")
+    assert "Bạn chưa có sự cố nào đang mở" in chat.say("cập nhật sự cố")
+
+
+def test_update_of_someone_elses_incident_is_refused(stack: Stack) -> None:
+    chat = Chat(stack)
+    assert "Không tìm thấy sự cố SC-2026-999999" in chat.say("cập nhật sự cố SC-2026-999999")

@@ -8,8 +8,8 @@ import httpx
 
 from bot.relay import Profile
 from ops.stack import Stack
+from tests.e2e.chat import Chat
 from tests.e2e.conftest import SERVICE_TOKEN
-from tests.e2e.test_incident_report import Chat
 
 
 def post_roster(stack: Stack) -> str:
@@ -39,9 +39,16 @@ def post_roster(stack: Stack) -> str:
 
 def test_duty_officer_sees_who_is_on_duty_and_an_enterprise_does_not(stack: Stack) -> None:
     post_roster(stack)
-    officer = Chat(stack, Profile(role="can_bo_truc", province="Hà Tĩnh"))
+    officer = Chat(
+        stack, Profile(role="can_bo_truc", organisation="vnpt ha tinh", province="Hà Tĩnh")
+    )
     answer = officer.say("ai đang trực ở VNPT Hà Tĩnh bây giờ")
     assert "Phạm Minh Quân" in answer and "0913111222" in answer and "Trực lãnh đạo" in answer
+    other = Chat(stack, Profile(role="can_bo_truc", organisation="Viettel Hà Tĩnh"))
+    limited = other.say("ai đang trực ở VNPT Hà Tĩnh bây giờ")
+    assert "0913111222" not in limited and "của đơn vị mình (Viettel Hà Tĩnh)" in limited
+    staff = Chat(stack, Profile(role="staff", province="Hà Tĩnh"))
+    assert "0913111222" in staff.say("ai đang trực ở VNPT Hà Tĩnh bây giờ")
     outsider = Chat(stack, Profile(role="doanh_nghiep", organisation="Viettel Hà Tĩnh"))
     refused = outsider.say("ai đang trực ở VNPT Hà Tĩnh bây giờ")
     assert "0913111222" not in refused and "chỉ dành cho cán bộ trực" in refused

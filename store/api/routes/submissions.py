@@ -42,6 +42,18 @@ from vntext.provinces import resolve
 from vntext.timefmt import VN_TZ, now
 
 router = APIRouter(prefix="/api", tags=["submissions"])
+OUTREACH_PATHS = (
+    "/api/profiles",
+    "/api/staff",
+    "/api/audit",
+    "/api/subscriptions",
+    "/api/broadcasts",
+    "/api/outbox",
+    "/api/reminders",
+    "/api/stats",
+    "/api/pending",
+    "/api/export",
+)
 PATHS = (
     "/api/roster-entries",
     "/api/incidents",
@@ -309,7 +321,7 @@ def alert_delivered(session: SessionDep, _role: RoleDep, alert_id: int) -> Alert
 async def validation_error_handler(request: Request, error: Exception) -> Response:
     """422 with a Vietnamese detail on these routes; other routes keep FastAPI's default."""
     assert isinstance(error, RequestValidationError)
-    if not request.url.path.startswith(PATHS):
+    if not request.url.path.startswith(PATHS + OUTREACH_PATHS):
         return await request_validation_exception_handler(request, error)
     errors = []
     for item in error.errors():

@@ -1,0 +1,59 @@
+"""Staff-only and admin-only commands: refused politely, and every attempt written to the audit log."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot import texts
+from bot.people import People, Person
+from bot.store_api import StoreAPI, StoreDown
+
+log = logging.getLogger("bot.audit")
+Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[Any]]
+StaffHandler = Callable[[Update, ContextTypes.DEFAULT_TYPE, Person], Awaitable[Any]]
+
+
+async def audit(
+    context: ContextTypes.DEFAULT_TYPE, user_id: int, action: str, allowed: bool, detail: str = ""
+) -> None:
+    """Write to the store's audit log; an outage is logged here instead, never fatal."""
+    store: StoreAPI = context.bot_data["store"]
+    log.info("audit user=%s action=%s allowed=%s", user_id, action, allowed)
+    try:
+        await store.audit(user_id, action, allowed, detail)
+    except StoreDown:
+        log.warning("audit entry not stored (store down): user=%s action=%s", user_id, action)
+
+
+def restricted(action: str, admin_only: bool = False) -> Callable[[StaffHandler], Handler]:
+    """Run the handler for staff (or admins only); refuse and audit anyone else."""
+
+    def wrap(handler: StaffHandler) -> Handler:
+        @functools.wraps(handler)
+        async def run(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Any:
+            user, message = update.effective_user, update.effective_message
+            if user is None or message is None:
+                return None
+            people: People = context.bot_data["people"]
+            person = await people.get(user.id)
+            allowed = person.is_admin if admin_only else person.privileged
+            detail = (message.text or message.caption or "")[:200]
+            await audit(context, user.id, action, allowed, detail)
+            if not allowed:
+                log.warning("refused %s for user %s", action, user.id)
+                refusal = (
+                    texts.ADMIN_ONLY if admin_only else texts.STAFF_ONLY.format(user_id=user.id)
+                )
+                await message.reply_text(refusal)
+                return None
+            return await handler(update, context, person)
+
+        return run
+
+    return wrap

@@ -1,0 +1,219 @@
+"""The department store's HTTP API as the gateway uses it: profiles, staff, subscriptions,
+broadcasts, the outbox, reminders, statistics and exports.
+
+Calls for a staff member name them in X-Acting-User, so the store checks the grant itself and the
+audit log says who did what. Every call has a timeout; connection failures and 5xx raise
+StoreDown, which handlers turn into a short apology.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import httpx
+
+log = logging.getLogger(__name__)
+CHANNEL = "telegram"
+
+
+class StoreDown(Exception):
+    """The store did not answer (connection error, timeout or 5xx)."""
+
+
+class StoreRefused(Exception):
+    """A 4xx with the store's Vietnamese explanation."""
+
+    def __init__(self, status: int, detail: str) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+
+
+class StoreAPI:
+    """Async client; one instance (and connection pool) per gateway process."""
+
+    def __init__(self, base_url: str, token: str, timeout: float = 5.0) -> None:
+        self._client = httpx.AsyncClient(
+            base_url=base_url.rstrip("/"),
+            timeout=timeout,
+            headers={"Authorization": f"Bearer {token}"},
+        )
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        acting: int | str | None = None,
+        json: Any = None,
+        params: dict[str, Any] | None = None,
+        raw: bool = False,
+    ) -> Any:
+        """One call; returns JSON (or bytes when raw), None for 404 on GET / 204."""
+        headers = {"X-Acting-User": f"{CHANNEL}:{acting}"} if acting is not None else {}
+        clean = {k: v for k, v in (params or {}).items() if v is not None}
+        try:
+            response = await self._client.request(
+                method, path, json=json, params=clean, headers=headers
+            )
+        except httpx.HTTPError as error:
+            log.warning("store %s %s failed: %s", method, path, type(error).__name__)
+            raise StoreDown(str(error)) from error
+        if response.status_code >= 500:
+            raise StoreDown(f"store answered {response.status_code}")
+        if response.status_code == 404 and method == "GET":
+            return None
+        if response.status_code >= 400:
+            raise StoreRefused(response.status_code, _detail(response))
+        if response.status_code == 204 or not response.content:
+            return None
+        return response.content if raw else response.json()
+
+    # --- people ---------------------------------------------------------------------------------
+
+    async def profile(self, user_id: int) -> dict[str, Any] | None:
+        return await self.request("GET", f"/api/profiles/{CHANNEL}/{user_id}")
+
+    async def save_profile(self, user_id: int, **fields: Any) -> dict[str, Any]:
+        return await self.request("PUT", f"/api/profiles/{CHANNEL}/{user_id}", json=fields)
+
+    async def profiles_named(self, username: str) -> list[dict[str, Any]]:
+        found = await self.request(
+            "GET", "/api/profiles", params={"channel": CHANNEL, "username": username}
+        )
+        return found or []
+
+    async def grant(self, user_id: int | str, by: int) -> dict[str, Any]:
+        return await self.request(
+            "PUT", f"/api/staff/{CHANNEL}/{user_id}", json={"granted_by": str(by)}
+        )
+
+    async def revoke(self, user_id: int | str) -> bool:
+        try:
+            await self.request("DELETE", f"/api/staff/{CHANNEL}/{user_id}")
+        except StoreRefused as error:
+            if error.status == 404:
+                return False
+            raise
+        return True
+
+    async def staff(self) -> list[dict[str, Any]]:
+        return await self.request("GET", "/api/staff", params={"channel": CHANNEL}) or []
+
+    async def audit(self, user_id: int, action: str, allowed: bool, detail: str = "") -> None:
+        body = {
+            "channel": CHANNEL,
+            "user_id": str(user_id),
+            "action": action,
+            "allowed": allowed,
+            "detail": detail[:500],
+        }
+        await self.request("POST", "/api/audit", json=body)
+
+    # --- subscriptions --------------------------------------------------------------------------
+
+    async def subscribe(self, chat_id: int, **fields: Any) -> dict[str, Any]:
+        return await self.request("PUT", f"/api/subscriptions/{CHANNEL}/{chat_id}", json=fields)
+
+    async def unsubscribe(self, chat_id: int, reason: str = "user") -> dict[str, Any] | None:
+        try:
+            return await self.request(
+                "DELETE", f"/api/subscriptions/{CHANNEL}/{chat_id}", params={"reason": reason}
+            )
+        except StoreRefused as error:
+            if error.status == 404:
+                return None
+            raise
+
+    async def subscription(self, chat_id: int) -> dict[str, Any] | None:
+        return await self.request("GET", f"/api/subscriptions/{CHANNEL}/{chat_id}")
+
+    # --- broadcasts and the outbox --------------------------------------------------------------
+
+    async def create_broadcast(
+        self, acting: int, kind: str, value: str | None, text: str, progress_chat_id: int
+    ) -> dict[str, Any]:
+        body = {
+            "channel": CHANNEL,
+            "created_by": str(acting),
+            "audience_kind": kind,
+            "audience_value": value,
+            "text": text,
+            "progress_chat_id": str(progress_chat_id),
+        }
+        return await self.request("POST", "/api/broadcasts", acting=acting, json=body)
+
+    async def broadcast(self, broadcast_id: int, acting: int | None = None) -> dict[str, Any]:
+        return await self.request("GET", f"/api/broadcasts/{broadcast_id}", acting=acting)
+
+    async def confirm_broadcast(self, broadcast_id: int, acting: int) -> dict[str, Any]:
+        return await self.request("POST", f"/api/broadcasts/{broadcast_id}/confirm", acting=acting)
+
+    async def cancel_broadcast(self, broadcast_id: int, acting: int) -> dict[str, Any]:
+        return await self.request("POST", f"/api/broadcasts/{broadcast_id}/cancel", acting=acting)
+
+    async def set_progress_message(self, broadcast_id: int, message_id: int) -> None:
+        await self.request(
+            "PATCH", f"/api/broadcasts/{broadcast_id}", json={"progress_message_id": message_id}
+        )
+
+    async def broadcasts_sending(self) -> list[dict[str, Any]]:
+        return await self.request("GET", "/api/broadcasts", params={"status": "sending"}) or []
+
+    async def enqueue(self, items: list[dict[str, Any]]) -> dict[str, Any]:
+        return await self.request("POST", "/api/outbox", json={"items": items})
+
+    async def claim(self, limit: int) -> list[dict[str, Any]]:
+        body = {"channel": CHANNEL, "limit": limit}
+        return await self.request("POST", "/api/outbox/claim", json=body) or []
+
+    async def result(
+        self, item_id: int, status: str, error: str | None = None, retry_after: float | None = None
+    ) -> dict[str, Any]:
+        body = {"status": status, "error": error, "retry_after": retry_after}
+        return await self.request("POST", f"/api/outbox/{item_id}/result", json=body)
+
+    async def recover(self) -> int:
+        answer = await self.request("POST", "/api/outbox/recover", json={"channel": CHANNEL})
+        return int((answer or {}).get("uncertain", 0))
+
+    # --- reminders, alerts, statistics ----------------------------------------------------------
+
+    async def run_reminders(self) -> dict[str, Any]:
+        return await self.request("POST", "/api/reminders/run", json={})
+
+    async def upcoming_reminders(self) -> list[dict[str, Any]]:
+        return await self.request("GET", "/api/reminders/upcoming") or []
+
+    async def pending_alerts(self) -> list[dict[str, Any]]:
+        return await self.request("GET", "/api/alerts") or []
+
+    async def alert_delivered(self, alert_id: int) -> None:
+        await self.request("POST", f"/api/alerts/{alert_id}/delivered")
+
+    async def stats(self, acting: int, province: str | None) -> dict[str, Any]:
+        return await self.request("GET", "/api/stats", acting=acting, params={"province": province})
+
+    async def pending(self, acting: int, province: str | None, kind: str) -> list[dict[str, Any]]:
+        params = {"province": province, "kind": kind}
+        return await self.request("GET", "/api/pending", acting=acting, params=params) or []
+
+    async def export(self, acting: int, province: str | None) -> bytes:
+        params = {"format": "xlsx", "province": province}
+        return await self.request("GET", "/api/export", acting=acting, params=params, raw=True)
+
+    async def ingest_directive(self, source_name: str, text: str) -> dict[str, Any]:
+        body = {"source_name": source_name, "text": text}
+        return await self.request("POST", "/api/directives", json=body)
+
+
+def _detail(response: httpx.Response) -> str:
+    try:
+        detail = response.json().get("detail")
+    except ValueError:
+        return response.text[:300]
+    return str(detail) if detail else response.text[:300]

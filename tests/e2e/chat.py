@@ -1,0 +1,48 @@
+"""One user talking to the real stack through the gateway's relay, and the store read back."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Any
+
+import httpx
+
+from bot.relay import Profile, RasaRelay, Reply
+from ops.stack import Stack
+from tests.e2e.conftest import STAFF_TOKEN
+
+STAFF = {"Authorization": f"Bearer {STAFF_TOKEN}"}
+PROFILE = Profile(
+    role="doanh_nghiep",
+    organisation="VNPT Hà Tĩnh",
+    province="Hà Tĩnh",
+    extra={"name": "Nguyễn Văn An", "phone": "0912345678"},
+)
+
+
+class Chat:
+    """One user; `say` returns the bot's replies joined, `replies` keeps the last ones."""
+
+    def __init__(self, stack: Stack, profile: Profile | None = PROFILE) -> None:
+        self.stack = stack
+        self.user = f"u{uuid.uuid4().hex[:10]}"
+        self.profile = profile
+        self.replies: list[Reply] = []
+
+    def say(self, text: str) -> str:
+        async def send() -> list[Reply]:
+            async with RasaRelay(self.stack.rasa_url, timeout=30) as relay:
+                return await relay.send("test", self.user, text, self.profile)
+
+        self.replies = asyncio.run(send())
+        return "\n".join(reply.text for reply in self.replies)
+
+    def records(self, path: str) -> list[dict[str, Any]]:
+        """This user's records of one kind, read with a staff token."""
+        params = {"submitter_channel": "test", "submitter_id": self.user}
+        response = httpx.get(
+            f"{self.stack.store_url}{path}", params=params, headers=STAFF, timeout=10
+        )
+        response.raise_for_status()
+        return response.json()
