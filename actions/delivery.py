@@ -42,6 +42,13 @@ class Outcome:
     rejected: str | None = None
 
 
+def rejected_text(
+    detail: str, what: str = "báo cáo", way_forward: str = "Bạn vui lòng kiểm tra và gửi lại."
+) -> str:
+    """The store refused the values (it re-validates): say why, and what the user can do."""
+    return f"Sở chưa nhận được {what}: {detail} {way_forward}"
+
+
 async def submit(client: StoreClient, spool: Spool, kind: str, payload: dict[str, Any]) -> Outcome:
     """Deliver now, or spool durably when the store is unreachable."""
     try:

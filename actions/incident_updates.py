@@ -19,7 +19,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import forms, parsing
 from actions.context import message_text
-from actions.delivery import SPOOLED_TEXT, SubmittingAction
+from actions.delivery import SPOOLED_TEXT, SubmittingAction, rejected_text
 from actions.store_client import STORE_UNAVAILABLE_TEXT, StoreClient, StoreUnavailable
 from vntext.dates import DateParseError, find_datetime, parse_past_datetime
 from vntext.normalize import clean_message, fold
@@ -295,9 +295,7 @@ class ActionSubmitIncidentUpdate(SubmittingAction):
         payload = update_payload(tracker)
         outcome = await self.deliver("incident", payload)
         if outcome.rejected:
-            dispatcher.utter_message(
-                text=f"Sở chưa nhận được báo cáo: {outcome.rejected} Bạn vui lòng kiểm tra và gửi lại."
-            )
+            dispatcher.utter_message(text=rejected_text(outcome.rejected))
             return []
         if outcome.spooled:
             dispatcher.utter_message(text=SPOOLED_TEXT)

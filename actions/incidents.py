@@ -18,7 +18,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import forms, parsing
 from actions.context import message_text, profile, province_from
-from actions.delivery import SPOOLED_TEXT, SubmittingAction
+from actions.delivery import SPOOLED_TEXT, SubmittingAction, rejected_text
 from vntext.normalize import clean_message, fold
 from vntext.provinces import find_in_text
 from vntext.timefmt import VN_TZ, now
@@ -334,9 +334,7 @@ class ActionSubmitIncident(SubmittingAction):
     ) -> list[EventType]:
         outcome = await self.deliver("incident", incident_payload(tracker))
         if outcome.rejected:
-            dispatcher.utter_message(
-                text=f"Sở chưa nhận được báo cáo: {outcome.rejected} Bạn vui lòng kiểm tra và gửi lại."
-            )
+            dispatcher.utter_message(text=rejected_text(outcome.rejected))
             return []
         if outcome.spooled:
             dispatcher.utter_message(text=SPOOLED_TEXT)

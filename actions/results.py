@@ -13,7 +13,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import forms, parsing
 from actions.context import profile, province_from
-from actions.delivery import SPOOLED_TEXT, SubmittingAction
+from actions.delivery import SPOOLED_TEXT, SubmittingAction, rejected_text
 from vntext.normalize import clean_message
 from vntext.timefmt import VN_TZ
 
@@ -134,7 +134,7 @@ class ActionSubmitResults(SubmittingAction):
         payload = results_payload(tracker)
         outcome = await self.deliver("results", payload)
         if outcome.rejected:
-            dispatcher.utter_message(text=f"Sở chưa nhận được báo cáo: {outcome.rejected}")
+            dispatcher.utter_message(text=rejected_text(outcome.rejected))
             return []
         if outcome.spooled:
             dispatcher.utter_message(text=SPOOLED_TEXT)

@@ -18,7 +18,7 @@ from rasa_sdk.types import DomainDict
 from actions import forms, parsing
 from actions import roster_review as review
 from actions.context import message_text, profile, province_from
-from actions.delivery import SPOOLED_TEXT, SubmittingAction
+from actions.delivery import SPOOLED_TEXT, SubmittingAction, rejected_text
 from actions.directives import say
 from vntext.normalize import fold
 from vntext.timefmt import now
@@ -145,10 +145,8 @@ class ActionSubmitRoster(SubmittingAction):
         payload = roster_payload(tracker)
         outcome = await self.deliver("roster", payload)
         if outcome.rejected:
-            dispatcher.utter_message(
-                text=f"Sở chưa nhận được danh sách: {outcome.rejected} Danh sách vẫn được giữ; "
-                "gõ «gửi danh sách trực» để sửa rồi gửi lại."
-            )
+            keep = "Danh sách vẫn được giữ; gõ «gửi danh sách trực» để sửa rồi gửi lại."
+            dispatcher.utter_message(text=rejected_text(outcome.rejected, "danh sách", keep))
             return [SlotSet("roster_review", None)]
         if outcome.spooled:
             dispatcher.utter_message(text=SPOOLED_TEXT)

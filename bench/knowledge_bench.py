@@ -9,8 +9,6 @@ Goals: >= 95% correct, 0 foreign contacts.
 from __future__ import annotations
 
 import asyncio
-import json
-import shutil
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -18,8 +16,8 @@ from datetime import datetime
 import httpx
 import yaml
 
-from common.paths import PROJECT_ROOT, var_dir
-from ops.ports import free_port
+from bench.harness import fresh_stack, write_results
+from common.paths import PROJECT_ROOT
 from ops.stack import Stack
 from store.knowledge.parser import parse
 from vntext.normalize import nfc
@@ -123,15 +121,7 @@ def report(results: list[Result]) -> str:
 
 def main() -> None:
     questions = yaml.safe_load(QUESTIONS.read_text(encoding="utf-8"))
-    out_dir = var_dir() / "bench"
-    shutil.rmtree(out_dir / "knowledge-stack", ignore_errors=True)
-    stack = Stack(
-        var_dir=out_dir / "knowledge-stack",
-        store_port=free_port(),
-        actions_port=free_port(),
-        rasa_port=free_port(),
-        extra_env={"DATABASE_URL": "", "TRUTET_NOW": FIXED_NOW},
-    )
+    stack = fresh_stack("knowledge-stack", TRUTET_NOW=FIXED_NOW)
     print(f"Asking {len(questions)} questions through the REST channel…", flush=True)
     stack.start(timeout=240)
     try:
@@ -142,13 +132,7 @@ def main() -> None:
     results = [
         score(item, answer, contacts) for item, answer in zip(questions, answers, strict=True)
     ]
-    text = report(results)
-    print(text)
-    (out_dir / "knowledge-latest.md").write_text(text, encoding="utf-8")
-    (out_dir / "knowledge-latest.json").write_text(
-        json.dumps([asdict(r) for r in results], ensure_ascii=False, indent=1), encoding="utf-8"
-    )
-    print(f"Written to {out_dir / 'knowledge-latest.md'}")
+    write_results("knowledge", report(results), [asdict(r) for r in results])
 
 
 if __name__ == "__main__":

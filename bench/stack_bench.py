@@ -9,8 +9,6 @@ senders >= 70% of the floor's; total peak RSS <= 1.5 GB.
 from __future__ import annotations
 
 import asyncio
-import json
-import shutil
 import statistics
 import time
 from collections.abc import Awaitable, Callable
@@ -20,10 +18,9 @@ from pathlib import Path
 
 import httpx
 
+from bench.harness import fresh_stack, write_results
 from bot.relay import RasaRelay
 from common.env import env_int
-from common.paths import var_dir
-from ops.ports import free_port
 from ops.stack import Stack
 
 MESSAGES = [
@@ -170,16 +167,7 @@ def _report(rows: list[Row], rss: dict[str, float]) -> str:
 
 def main() -> None:
     total = env_int("BENCH_MESSAGES", 200)
-    out_dir = var_dir() / "bench"
-    # A fresh stack directory per run: trackers left by an earlier run would lengthen every turn.
-    shutil.rmtree(out_dir / "stack", ignore_errors=True)
-    stack = Stack(
-        var_dir=out_dir / "stack",
-        store_port=free_port(),
-        actions_port=free_port(),
-        rasa_port=free_port(),
-        extra_env={"DATABASE_URL": ""},
-    )
+    stack = fresh_stack("stack")
     print("Starting the stack on free ports…", flush=True)
     stack.start(timeout=240)
     try:
@@ -187,16 +175,9 @@ def main() -> None:
         rss = {name: _tree_peak_rss_mb(pid) for name, pid in stack.pids().items()}
     finally:
         stack.stop()
-    report = _report(rows, rss)
-    print(report)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    (out_dir / f"stack-{stamp}.md").write_text(report, encoding="utf-8")
-    (out_dir / "stack-latest.md").write_text(report, encoding="utf-8")
-    (out_dir / "stack-latest.json").write_text(
-        json.dumps({"rows": [asdict(r) for r in rows], "peak_rss_mb": rss}, indent=2),
-        encoding="utf-8",
+    write_results(
+        "stack", _report(rows, rss), {"rows": [asdict(r) for r in rows], "peak_rss_mb": rss}
     )
-    print(f"Written to {out_dir / 'stack-latest.md'}")
 
 
 if __name__ == "__main__":

@@ -9,8 +9,6 @@ group and records every message. Goals (issue): broadcast rate ≥ 95 % of 30 ms
 from __future__ import annotations
 
 import asyncio
-import json
-import shutil
 import signal
 import statistics
 import time
@@ -23,10 +21,9 @@ from pathlib import Path
 
 import httpx
 
+from bench.harness import fresh_stack, write_results
 from bench.stack_bench import MESSAGES, _percentile
 from common.env import env_int
-from common.paths import var_dir
-from ops.ports import free_port
 from ops.stack import Stack
 from tests.e2e.gateway import ADMIN_ID, BOT_TOKEN, Gateway
 from tests.fake_telegram import FakeTelegram
@@ -241,15 +238,8 @@ def main() -> None:
     count = env_int("BENCH_BROADCAST_RECIPIENTS", 5000)
     users = env_int("BENCH_CHAT_USERS", 20)
     per_user = env_int("BENCH_CHAT_MESSAGES", 8)
-    out_dir = var_dir() / "bench"
-    shutil.rmtree(out_dir / "telegram", ignore_errors=True)
-    stack = Stack(
-        var_dir=out_dir / "telegram",
-        store_port=free_port(),
-        actions_port=free_port(),
-        rasa_port=free_port(),
-        extra_env={"DATABASE_URL": ""},
-    )
+    stack = fresh_stack("telegram")
+    run_dir = stack.var_dir
     print("Starting the stack on free ports…", flush=True)
     stack.start(timeout=240)
     try:
@@ -261,9 +251,9 @@ def main() -> None:
             print(f"Subscribing {count} chats…", flush=True)
             _seed(stack, count)
             print("Broadcasting…", flush=True)
-            broadcast = _broadcast(stack, tg, out_dir / "telegram", count)
+            broadcast = _broadcast(stack, tg, run_dir, count)
             print("Chat latency…", flush=True)
-            gateway = Gateway(stack, tg.url, out_dir / "telegram")
+            gateway = Gateway(stack, tg.url, run_dir)
             gateway.start()
             try:
                 _latency_telegram(tg, 4, 2)  # warm-up
@@ -273,18 +263,11 @@ def main() -> None:
             rows.append(asyncio.run(_latency_rasa(stack, users, per_user)))
     finally:
         stack.stop()
-    report = _report(broadcast, rows)
-    print(report)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    (out_dir / f"telegram-{stamp}.md").write_text(report, encoding="utf-8")
-    (out_dir / "telegram-latest.md").write_text(report, encoding="utf-8")
-    (out_dir / "telegram-latest.json").write_text(
-        json.dumps(
-            {"broadcast": asdict(broadcast), "latency": [asdict(r) for r in rows]}, indent=2
-        ),
-        encoding="utf-8",
+    write_results(
+        "telegram",
+        _report(broadcast, rows),
+        {"broadcast": asdict(broadcast), "latency": [asdict(r) for r in rows]},
     )
-    print(f"Written to {out_dir / 'telegram-latest.md'}")
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ from bot import texts
 from bot.access import audit, restricted
 from bot.people import SECTOR_LABELS, People, Person
 from bot.store_api import StoreAPI, StoreDown, StoreRefused
+from bot.store_replies import answer_or_explain
 from vntext.normalize import fold
 from vntext.provinces import resolve
 
@@ -93,13 +94,8 @@ async def _preview(
         await message.reply_text(f"Thông báo dài quá {MAX_TEXT} ký tự; xin rút gọn.")
         return
     store: StoreAPI = context.bot_data["store"]
-    try:
-        draft = await store.create_broadcast(person.user_id, kind, value, text, chat.id)
-    except StoreDown:
-        await message.reply_text(texts.STORE_DOWN)
-        return
-    except StoreRefused as error:
-        await message.reply_text(error.detail)
+    call = store.create_broadcast(person.user_id, kind, value, text, chat.id)
+    if (draft := await answer_or_explain(message, call)) is None:
         return
     count = draft["recipient_count"]
     preview = (

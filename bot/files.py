@@ -23,7 +23,8 @@ from bot import texts
 from bot.access import audit
 from bot.chat import relay_text
 from bot.people import People
-from bot.store_api import StoreAPI, StoreDown, StoreRefused
+from bot.store_api import StoreAPI
+from bot.store_replies import answer_or_explain
 from store.ingest import describe
 from store.knowledge.documents import UnsupportedDocument, read_document
 from store.schemas import IngestSummary
@@ -146,13 +147,8 @@ async def _directive_file(
             await message.reply_text(f"Không đọc được {name}: {error}")
             return
     store: StoreAPI = context.bot_data["store"]
-    try:
-        summary = await store.ingest_directive(Path(name).name, text)
-    except StoreDown:
-        await message.reply_text(texts.STORE_DOWN)
-        return
-    except StoreRefused as error:
-        await message.reply_text(f"Không nạp được {name}: {error.detail}")
+    call = store.ingest_directive(Path(name).name, text)
+    if (summary := await answer_or_explain(message, call, f"Không nạp được {name}: ")) is None:
         return
     await message.reply_text(
         describe(IngestSummary.model_validate(summary))

@@ -14,6 +14,7 @@ from bot.access import restricted
 from bot.charts import stats_chart
 from bot.people import People, Person
 from bot.store_api import StoreAPI, StoreDown, StoreRefused
+from bot.store_replies import answer_or_explain
 from vntext.messages import split_message
 from vntext.provinces import resolve
 
@@ -79,10 +80,7 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Pers
     if (scope := await _scope(update, context, person)) is None:
         return
     message, store, province = scope
-    try:
-        answer = await store.stats(person.user_id, province)
-    except StoreDown:
-        await message.reply_text(texts.STORE_DOWN)
+    if (answer := await answer_or_explain(message, store.stats(person.user_id, province))) is None:
         return
     for part in split_message(stats_text(answer)):
         await message.reply_text(part)
@@ -116,10 +114,8 @@ async def export(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Per
     if (scope := await _scope(update, context, person)) is None:
         return
     message, store, province = scope
-    try:
-        content = await store.export(person.user_id, province)
-    except StoreDown:
-        await message.reply_text(texts.STORE_DOWN)
+    call = store.export(person.user_id, province)
+    if (content := await answer_or_explain(message, call)) is None:
         return
     name = f"truc-tet-{(province or 'tat-ca').replace(' ', '-')}.xlsx"
     await message.reply_document(

@@ -19,29 +19,10 @@ from alembic import command
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
-from store.config import Settings
 from store.db import alembic_config
-from store.main import create_app
+from tests.store.clients import DIRECTIVES, SERVICE, STAFF, STAFF_AUTH, TOKEN, make_client
 
-TOKEN = "service-token-not-secret"
-STAFF = "staff-token-not-secret"
-DIRECTIVES = Path(__file__).resolve().parents[2] / "data" / "directives"
-SERVICE = {"Authorization": f"Bearer {TOKEN}"}
-STAFF_AUTH = {"Authorization": f"Bearer {STAFF}"}
 BAC_NINH_DUE = "2026-02-23T09:00:00+07:00"
-
-
-def make_client(database_url: str, directives: Path, **settings: Any) -> TestClient:
-    values: dict[str, Any] = {
-        "database_url": database_url,
-        "api_token": TOKEN,
-        "directives_dir": directives,
-        "staff_tokens": (STAFF,),
-        "department_webhook_url": None,
-        "department_webhook_secret": "",
-        **settings,
-    }
-    return TestClient(create_app(Settings(**values)))
 
 
 @pytest.fixture

@@ -29,32 +29,13 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from store.config import Settings
 from store.db import make_engine
-from store.main import create_app
 from store.models import Base, Submission
+from tests.store.clients import DIRECTIVES, SERVICE, STAFF, STAFF_AUTH, TOKEN, make_client
 from tests.support import free_port
 
-TOKEN = "service-token-not-secret"
-STAFF = "staff-token-not-secret"
 SECRET = "webhook-secret-not-secret"
-DIRECTIVES = Path(__file__).resolve().parents[2] / "data" / "directives"
-SERVICE = {"Authorization": f"Bearer {TOKEN}"}
-STAFF_AUTH = {"Authorization": f"Bearer {STAFF}"}
 ME = {"submitter_channel": "telegram", "submitter_id": "1001"}
-
-
-def make_client(database_url: str, directives: Path, **settings: Any) -> TestClient:
-    values: dict[str, Any] = {
-        "database_url": database_url,
-        "api_token": TOKEN,
-        "directives_dir": directives,
-        "staff_tokens": (STAFF,),
-        "department_webhook_url": None,
-        "department_webhook_secret": "",
-        **settings,
-    }
-    return TestClient(create_app(Settings(**values)))
 
 
 @pytest.fixture

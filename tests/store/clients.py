@@ -1,0 +1,31 @@
+"""A store app over TestClient with the tokens the store tests use (none of them secret)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from store.config import Settings
+from store.main import create_app
+
+TOKEN = "service-token-not-secret"
+STAFF = "staff-token-not-secret"
+DIRECTIVES = Path(__file__).resolve().parents[2] / "data" / "directives"
+SERVICE = {"Authorization": f"Bearer {TOKEN}"}
+STAFF_AUTH = {"Authorization": f"Bearer {STAFF}"}
+
+
+def make_client(database_url: str, directives: Path, **settings: Any) -> TestClient:
+    """A service token, one staff token, no department webhook unless `settings` set one."""
+    values: dict[str, Any] = {
+        "database_url": database_url,
+        "api_token": TOKEN,
+        "directives_dir": directives,
+        "staff_tokens": (STAFF,),
+        "department_webhook_url": None,
+        "department_webhook_secret": "",
+        **settings,
+    }
+    return TestClient(create_app(Settings(**values)))
