@@ -50,7 +50,7 @@ import httpx
 import uvicorn
 from starlette.applications import Starlette
 from starlette.datastructures import UploadFile
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
@@ -1074,6 +1074,9 @@ class FakeTelegram(_Waiting):
         call = self._new_call(method)
         try:
             params = await _read_params(request)
+        except ClientDisconnect:  # the client hung up mid-body (a stopped gateway): never received
+            return Response(status_code=499)
+        try:
             call.update(self._call_fields(params))
             if method not in self._handlers and method != "getUpdates":
                 raise ApiError(404, "Not Found")
