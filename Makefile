@@ -14,7 +14,7 @@ MODEL_INPUTS := config.yml $(shell find domain nlu_data stories rasa_ext vntext 
                   \( -name '*.yml' -o -name '*.py' \) 2>/dev/null)
 
 .PHONY: help setup run up down status test lint format train validate rasa-test bench clean \
-        compose-config ingest
+        compose-config ingest organisations
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -93,3 +93,7 @@ endif
 ingest: $(APP_VENV)/.installed  ## load directive documents: make ingest FILE="a.docx b.pdf"
 	@test -n "$(FILE)" || { echo 'Cách dùng: make ingest FILE="đường/dẫn/công-văn.docx"'; exit 2; }
 	PYTHONPATH=$(CURDIR) $(APP_PY) -m store.ingest $(FILE)
+
+organisations: $(APP_VENV)/.installed  ## load the organisations expected to report: make organisations FILE=ds.csv
+	@test -n "$(FILE)" || { echo 'Cách dùng: make organisations FILE="danh-sach-don-vi.csv"'; exit 2; }
+	PYTHONPATH=$(CURDIR) $(APP_PY) -m store.load_organisations $(FILE)

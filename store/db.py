@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
@@ -51,3 +52,15 @@ def iter_session(factory: sessionmaker[Session]) -> Iterator[Session]:
     """Yield one session per request and always close it."""
     with factory() as session:
         yield session
+
+
+@contextmanager
+def migrated_session(url: str) -> Iterator[Session]:
+    """For command-line tools: they write straight to the database, running or not the store."""
+    migrate(url)
+    engine = make_engine(url)
+    try:
+        with session_factory(engine)() as session:
+            yield session
+    finally:
+        engine.dispose()

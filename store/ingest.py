@@ -12,7 +12,7 @@ from pathlib import Path
 
 from store import services
 from store.config import Settings
-from store.db import make_engine, migrate, session_factory
+from store.db import migrated_session
 from store.knowledge.documents import UnsupportedDocument, read_document
 from store.knowledge.parser import DirectiveParseError
 from store.schemas import IngestSummary
@@ -39,23 +39,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("files", nargs="+", type=Path)
     args = parser.parse_args(argv)
-    settings = Settings()
-    migrate(settings.database_url)
-    engine = make_engine(settings.database_url)
     failures = 0
-    try:
-        with session_factory(engine)() as session:
-            for path in args.files:
-                try:
-                    summary = services.ingest(session, path.name, read_document(path))
-                except (UnsupportedDocument, DirectiveParseError, OSError) as error:
-                    session.rollback()
-                    print(f"Không nạp được {path.name}: {error}", file=sys.stderr)
-                    failures += 1
-                    continue
-                print(describe(summary))
-    finally:
-        engine.dispose()
+    with migrated_session(Settings().database_url) as session:
+        for path in args.files:
+            try:
+                summary = services.ingest(session, path.name, read_document(path))
+            except (UnsupportedDocument, DirectiveParseError, OSError) as error:
+                session.rollback()
+                print(f"Không nạp được {path.name}: {error}", file=sys.stderr)
+                failures += 1
+                continue
+            print(describe(summary))
     return 1 if failures else 0
 
 

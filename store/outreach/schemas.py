@@ -216,3 +216,31 @@ class ReminderOut(BaseModel):
     due_at: Shown
     province: str
     what: str
+
+
+class OrganisationIn(BaseModel):
+    """One organisation the department expects reports from; the sector as a key or its label."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[Line, Field(min_length=2, max_length=300)]
+    province: Annotated[str, Field(min_length=1, max_length=100)]
+    sector: Annotated[str | None, Field(max_length=30)] = None
+
+
+class OrganisationsIn(BaseModel):
+    organisations: Annotated[list[OrganisationIn], Field(min_length=1, max_length=5000)]
+
+
+class OrganisationOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    name: str
+    province: str
+    sector: str | None
+    source: str
+
+
+class OrganisationsLoaded(BaseModel):
+    added: int
+    known: int

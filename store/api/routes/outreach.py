@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from store.api.deps import RoleDep, SessionDep, StaffDep
 from store.api.routes.submissions import FiltersDep
-from store.outreach import delivery, people, reminders, stats
+from store.outreach import delivery, organisations, people, reminders, stats
 from store.outreach.people import NotFound, OutreachError
 from store.outreach.schemas import (
     AuditIn,
@@ -29,6 +29,9 @@ from store.outreach.schemas import (
     BroadcastStatus,
     ChannelIn,
     ClaimIn,
+    OrganisationOut,
+    OrganisationsIn,
+    OrganisationsLoaded,
     OutboxIn,
     OutboxItemOut,
     ProfileIn,
@@ -127,6 +130,35 @@ def get_staff(
     session: SessionDep, _role: RoleDep, channel: Annotated[str | None, Query(max_length=30)] = None
 ) -> list[StaffOut]:
     return people.list_staff(session, channel)
+
+
+@router.post("/organisations", response_model=OrganisationsLoaded)
+def post_organisations(
+    session: SessionDep, _staff: StaffDep, body: OrganisationsIn
+) -> OrganisationsLoaded:
+    """The department's list of who must report; /stats and /pending count against it."""
+    try:
+        rows = [
+            organisations.Expected(o.name, o.province, organisations.sector_key(o.sector))
+            for o in body.organisations
+        ]
+        added, known = organisations.load(session, rows)
+    except OutreachError as error:
+        session.rollback()
+        raise _http(error) from error
+    return OrganisationsLoaded(added=added, known=known)
+
+
+@router.get("/organisations", response_model=list[OrganisationOut])
+def get_organisations(
+    session: SessionDep,
+    _staff: StaffDep,
+    province: Annotated[str | None, Query(max_length=100)] = None,
+) -> list[OrganisationOut]:
+    return [
+        OrganisationOut.model_validate(o)
+        for o in organisations.listed(session, _province(province))
+    ]
 
 
 @router.post("/audit", status_code=201, response_model=AuditOut)

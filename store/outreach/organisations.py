@@ -1,0 +1,122 @@
+"""The list of organisations a department expects rosters and reports from.
+
+Profiles add their organisation as they register, but "who has not reported" is only useful when
+the department's own list is in as well: an enterprise that never opened the bot is the one most
+likely to be late. Loading is idempotent (same folded name and province = the same organisation).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from store.outreach.models import Organisation
+from store.outreach.people import OutreachError, current_province, expect, folded_name
+from vntext.normalize import fold
+
+SECTORS = {
+    "buu chinh": "buu_chinh",
+    "vien thong": "vien_thong",
+    "internet": "internet",
+    "truyen hinh": "truyen_hinh",
+    "khac": "khac",
+}
+COLUMNS = {
+    "name": ("ten don vi", "don vi", "ten doanh nghiep", "doanh nghiep", "ten", "name"),
+    "province": ("tinh", "tinh/thanh pho", "tinh thanh", "dia ban", "province"),
+    "sector": ("linh vuc", "sector"),
+}
+
+
+@dataclass(frozen=True)
+class Expected:
+    name: str
+    province: str
+    sector: str | None = None
+
+
+def sector_key(label: str | None) -> str | None:
+    """«Viễn thông», "vien_thong" or "VIỄN THÔNG" to the stored key; empty is None."""
+    if label is None or not label.strip():
+        return None
+    folded = fold(label).replace("_", " ").strip()
+    if folded not in SECTORS:
+        raise OutreachError(
+            f"Không rõ lĩnh vực «{label}». Dùng một trong: Bưu chính, Viễn thông, Internet, "
+            "Truyền hình, Khác."
+        )
+    return SECTORS[folded]
+
+
+def load(session: Session, rows: Iterable[Expected]) -> tuple[int, int]:
+    """Add what is new, keep what is known (filling a missing sector). Returns (added, known).
+
+    Every province is checked before anything is written, so a bad row changes nothing."""
+    checked = [(row, current_province(row.province) or "") for row in rows]
+    for row, province in checked:
+        if not province:
+            raise OutreachError(f"Đơn vị «{row.name}» chưa có tỉnh/thành phố.")
+    added = 0
+    for row, province in checked:
+        folded = folded_name(row.name)
+        query = select(Organisation.id).where(
+            Organisation.folded == folded, Organisation.province == province
+        )
+        if session.scalar(query) is None:
+            added += 1
+        expect(session, row.name.strip(), province, row.sector, source="seed")
+    session.commit()
+    return added, len(checked) - added
+
+
+def listed(session: Session, province: str | None) -> list[Organisation]:
+    query = select(Organisation).order_by(Organisation.province, Organisation.name)
+    if province:
+        query = query.where(Organisation.province == province)
+    return list(session.scalars(query))
+
+
+def read_csv(text: str) -> list[Expected]:
+    """Rows of a CSV whose header names the columns in Vietnamese («Tên đơn vị», «Tỉnh»,
+    «Lĩnh vực», with or without diacritics); comma or semicolon separated, as Excel saves it."""
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:2048], ",;\t")
+    except csv.Error:  # one column, or nothing at all
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")), dialect)
+    header = next(reader, [])
+    where = _columns(header)
+    rows = []
+    for number, cells in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        name, province = _cell(cells, where["name"]), _cell(cells, where["province"])
+        if not name or not province:
+            raise OutreachError(f"Dòng {number}: thiếu tên đơn vị hoặc tỉnh/thành phố.")
+        sector = _cell(cells, where.get("sector"))
+        rows.append(Expected(name, province, sector_key(sector)))
+    return rows
+
+
+def _columns(header: list[str]) -> dict[str, int]:
+    folded = [fold(cell).strip() for cell in header]
+    where = {
+        key: folded.index(name)
+        for key, names in COLUMNS.items()
+        for name in names
+        if name in folded
+    }
+    if "name" not in where or "province" not in where:
+        raise OutreachError(
+            "Dòng đầu của tệp cần có cột «Tên đơn vị» và «Tỉnh» (thêm «Lĩnh vực» nếu có)."
+        )
+    return where
+
+
+def _cell(cells: list[str], index: int | None) -> str:
+    return cells[index].strip() if index is not None and index < len(cells) else ""
