@@ -1,4 +1,5 @@
-"""Files sent to the bot: an enterprise's roster (.xlsx/.csv) or a directive from staff.
+"""Files sent to the bot: an enterprise's roster (.xlsx/.csv), or from staff a directive or the
+list of organisations expected to report (.xlsx/.csv with «Tên đơn vị», «Tỉnh» columns).
 
 A roster file is turned into one text line per row and handed to the roster conversation in Rasa,
 so the user gets the same table, the same questions for what is missing and the same «xác nhận»
@@ -27,6 +28,8 @@ from bot.store_api import StoreAPI
 from bot.store_replies import answer_or_explain
 from store.ingest import describe
 from store.knowledge.documents import UnsupportedDocument, read_document
+from store.outreach import organisations
+from store.outreach.people import OutreachError
 from store.schemas import IngestSummary
 
 log = logging.getLogger(__name__)
@@ -54,24 +57,21 @@ def _cell(value: object) -> str:
     return str(value).strip()
 
 
-def _joined(rows: list[list[object]]) -> str:
-    lines = []
-    for row in rows[:MAX_ROWS]:
-        cells = [_cell(value) for value in row]
-        if any(cells):
-            lines.append(" | ".join(cell for cell in cells if cell))
+def roster_lines(rows: list[list[str]]) -> str:
+    """Table rows as "a | b | c" lines, the form the roster conversation reads."""
+    lines = [" | ".join(cell for cell in row if cell) for row in rows[:MAX_ROWS] if any(row)]
     return "\n".join(lines)
 
 
-def roster_lines(name: str, content: bytes) -> str:
-    """Rows of the first sheet (or the CSV) as "a | b | c" lines; ValueError with a reason."""
+def table_rows(name: str, content: bytes) -> list[list[str]]:
+    """Rows of the first sheet (or the CSV) as text cells; ValueError with a reason."""
     if name.lower().endswith(".xlsx"):
         try:
             book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         except Exception as error:  # openpyxl raises many kinds for a damaged file
             raise ValueError("Tệp Excel bị lỗi hoặc không phải .xlsx.") from error
         sheet = book.worksheets[0]
-        return _joined([list(row) for row in sheet.iter_rows(values_only=True)])
+        return [[_cell(value) for value in row] for row in sheet.iter_rows(values_only=True)]
     for encoding in ("utf-8-sig", "cp1258", "latin-1"):
         try:
             text = content.decode(encoding)
@@ -82,7 +82,7 @@ def roster_lines(name: str, content: bytes) -> str:
         dialect = csv.Sniffer().sniff(text[:4000], delimiters=",;\t|")
     except csv.Error:
         dialect = csv.excel
-    return _joined([list(row) for row in csv.reader(io.StringIO(text), dialect)])
+    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
 
 
 async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -101,22 +101,54 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await message.reply_text(texts.FILE_TOO_BIG.format(limit=limit // 1_000_000))
         return
     content = bytes(await (await document.get_file()).download_as_bytearray())
-    if suffix in ROSTER_SUFFIXES:
-        await _roster_file(update, context, name, content)
-    else:
+    if suffix in DIRECTIVE_SUFFIXES:
         await _directive_file(update, context, name, content)
-
-
-async def _roster_file(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, name: str, content: bytes
-) -> None:
-    message = update.effective_message
-    assert message is not None
+        return
     try:
-        lines = roster_lines(name, content)
+        rows = table_rows(name, content)
     except ValueError as error:
         await message.reply_text(f"{error} Bạn có thể dán danh sách thẳng vào tin nhắn.")
         return
+    person = await context.bot_data["people"].get(user.id)
+    if person.privileged and rows and organisations.is_list(rows[0]):
+        await _organisation_list(update, context, person.user_id, name, rows)
+    else:
+        await _roster_file(update, context, rows)
+
+
+async def _organisation_list(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    acting: int,
+    name: str,
+    rows: list[list[str]],
+) -> None:
+    """Staff send the department's list of who must report; /pending counts against it."""
+    message = update.effective_message
+    assert message is not None
+    try:
+        listed = organisations.from_rows(rows)
+    except OutreachError as error:
+        await message.reply_text(f"Không nạp được {name}: {error}")
+        return
+    store: StoreAPI = context.bot_data["store"]
+    body = [{"name": o.name, "province": o.province, "sector": o.sector} for o in listed]
+    call = store.load_organisations(acting, body)
+    if (loaded := await answer_or_explain(message, call, f"Không nạp được {name}: ")) is None:
+        return
+    await audit(context, acting, "load_organisations", True, name)
+    await message.reply_text(
+        f"Đã nạp danh sách đơn vị {name}: {loaded['added']} đơn vị mới, "
+        f"{loaded['known']} đơn vị đã có. Xem ai chưa nộp: /pending"
+    )
+
+
+async def _roster_file(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, rows: list[list[str]]
+) -> None:
+    message = update.effective_message
+    assert message is not None
+    lines = roster_lines(rows)
     if not lines:
         await message.reply_text(
             "Tệp không có dòng nào. Mỗi người một dòng: họ tên, chức vụ, SĐT, ngày, loại trực."

@@ -206,6 +206,12 @@ class StoreAPI:
         params = {"format": "xlsx", "province": province}
         return await self.request("GET", "/api/export", acting=acting, params=params, raw=True)
 
+    async def load_organisations(
+        self, acting: int, organisations: list[dict[str, str | None]]
+    ) -> dict[str, int]:
+        body = {"organisations": organisations}
+        return await self.request("POST", "/api/organisations", acting=acting, json=body)
+
     async def ingest_directive(self, source_name: str, text: str) -> dict[str, Any]:
         body = {"source_name": source_name, "text": text}
         return await self.request("POST", "/api/directives", json=body)

@@ -82,29 +82,43 @@ def listed(session: Session, province: str | None) -> list[Organisation]:
 
 
 def read_csv(text: str) -> list[Expected]:
-    """Rows of a CSV whose header names the columns in Vietnamese («Tên đơn vị», «Tỉnh»,
-    «Lĩnh vực», with or without diacritics); comma or semicolon separated, as Excel saves it."""
+    """Rows of a CSV as Excel saves it: comma, semicolon or tab separated, maybe with a BOM."""
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:2048], ",;\t")
     except csv.Error:  # one column, or nothing at all
         dialect = csv.excel
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")), dialect)
-    header = next(reader, [])
+    return from_rows(list(csv.reader(io.StringIO(text.lstrip("\ufeff")), dialect)))
+
+
+def is_list(header: list[str]) -> bool:
+    """Does this header row name an organisation list (rather than, say, a duty roster)?"""
+    try:
+        _columns(header)
+    except OutreachError:
+        return False
+    return not any("dien thoai" in fold(cell) or "ho ten" in fold(cell) for cell in header)
+
+
+def from_rows(table: list[list[str]]) -> list[Expected]:
+    """A table whose first row names the columns in Vietnamese («Tên đơn vị», «Tỉnh»,
+    «Lĩnh vực», with or without diacritics); blank rows are skipped."""
+    header, *body = table or [[]]
     where = _columns(header)
     rows = []
-    for number, cells in enumerate(reader, start=2):
+    for number, cells in enumerate(body, start=2):
         if not any(cell.strip() for cell in cells):
             continue
         name, province = _cell(cells, where["name"]), _cell(cells, where["province"])
         if not name or not province:
             raise OutreachError(f"Dòng {number}: thiếu tên đơn vị hoặc tỉnh/thành phố.")
-        sector = _cell(cells, where.get("sector"))
-        rows.append(Expected(name, province, sector_key(sector)))
+        if not 2 <= len(name) <= 300:
+            raise OutreachError(f"Dòng {number}: tên đơn vị «{name[:60]}» cần từ 2 đến 300 ký tự.")
+        rows.append(Expected(name, province, sector_key(_cell(cells, where.get("sector")))))
     return rows
 
 
 def _columns(header: list[str]) -> dict[str, int]:
-    folded = [fold(cell).strip() for cell in header]
+    folded = [fold(str(cell)).strip() for cell in header]
     where = {
         key: folded.index(name)
         for key, names in COLUMNS.items()

@@ -587,6 +587,7 @@ LABELS: dict[str, str] = {
 _TYPE_MESSAGES: dict[str, str] = {
     "missing": "Thiếu {label}.",
     "string_too_short": "{label} không được để trống.",
+    "string_too_short_n": "{label} cần ít nhất {min_length} ký tự.",
     "string_too_long": "{label} dài quá {max_length} ký tự.",
     "too_short": "{label} cần ít nhất {min_length} dòng.",
     "too_long": "{label} tối đa {max_length} dòng mỗi lần gửi.",
@@ -627,7 +628,8 @@ def vietnamese_message(error: dict[str, Any]) -> str:
     rows = [part for part in loc if isinstance(part, int)]
     names = [str(part) for part in loc if isinstance(part, str)]
     field = names[-1] if names else ""
-    prefix = f"Dòng {rows[0] + 1}: " if rows and "entries" in names else ""
+    listed = "entries" in names or "organisations" in names
+    prefix = f"Dòng {rows[0] + 1}: " if rows and listed else ""
     ctx = error.get("ctx") or {}
     if error.get("type") == "value_error" and "error" in ctx:
         return prefix + str(ctx["error"])
@@ -636,8 +638,12 @@ def vietnamese_message(error: dict[str, Any]) -> str:
         kind = "missing"  # null sent for a required value
     if kind in ("too_long", "too_short") and ctx.get("field_type") != "List":
         kind = "string_" + kind  # a length constraint applied after a cleaning validator
+    if kind == "string_too_short" and int(ctx.get("min_length", 1)) > 1:
+        kind = "string_too_short_n"
     template = _TYPE_MESSAGES.get(kind)
     label = LABELS.get(field, field or "Nội dung")
+    if "organisations" in names and field == "name":
+        label = "Tên đơn vị"
     if template is None:
         return f"{prefix}{label}: {error.get('msg', '')}"
     shown = str(error.get("input", ""))

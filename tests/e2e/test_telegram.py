@@ -241,6 +241,21 @@ def test_staff_directive_file_is_answerable_at_once(
     telegram.wait_for_text(1002, "02063.852.222")
 
 
+def test_staff_organisation_list_makes_silent_enterprises_pending(
+    gateway: Gateway, telegram: FakeTelegram
+) -> None:
+    listed = (
+        "Tên đơn vị;Tỉnh;Lĩnh vực\nMobiFone Hà Tĩnh;Hà Tĩnh;Viễn thông\nViettel Post;Hà Tĩnh;\n"
+    )
+    telegram.send_document(ADMIN_ID, "don-vi.csv", listed.encode("utf-8-sig"))
+    telegram.wait_for_text(ADMIN_ID, "Đã nạp danh sách đơn vị don-vi.csv: 2 đơn vị mới, 0 đơn vị")
+    telegram.send_document(ADMIN_ID, "sai.csv", "Tên đơn vị,Tỉnh\nMobiFone,Sao Hỏa\n".encode())
+    telegram.wait_for_text(ADMIN_ID, "Không nạp được sai.csv: Không biết tỉnh/thành phố «Sao Hỏa»")
+    telegram.send_text(ADMIN_ID, "/pending Hà Tĩnh")
+    pending = telegram.wait_for_text(ADMIN_ID, "Chưa nộp danh sách trực")
+    assert "MobiFone Hà Tĩnh (Hà Tĩnh)" in pending["text"] and "Viettel Post" in pending["text"]
+
+
 def test_step_by_step_broadcast_to_one_province_is_escaped(
     gateway: Gateway, telegram: FakeTelegram
 ) -> None:

@@ -64,6 +64,8 @@ def test_a_bad_row_is_explained_and_nothing_is_loaded(loaded: TestClient) -> Non
     response = post(loaded, [{"name": "FPT", "province": "Hà Nội", "sector": "điện lực"}])
     assert response.status_code == 422 and "Không rõ lĩnh vực «điện lực»" in response.text
     assert names(loaded, "/api/organisations") == []
+    response = post(loaded, [LIST[0], {"name": "A", "province": "Hà Nội"}])
+    assert response.json()["detail"] == "Dòng 2: Tên đơn vị cần ít nhất 2 ký tự."
     enterprise = {**SERVICE, "X-Acting-User": "telegram:5"}
     assert post(loaded, LIST, headers=enterprise).status_code == 403
 
@@ -78,7 +80,9 @@ def test_csv_as_excel_saves_it() -> None:
     with pytest.raises(OutreachError, match="cột «Tên đơn vị» và «Tỉnh»"):
         read_csv("Họ tên,Số điện thoại\nA,0912345678\n")
     with pytest.raises(OutreachError, match="Dòng 3: thiếu tên đơn vị hoặc tỉnh"):
-        read_csv("Tên đơn vị,Tỉnh\nA,Bắc Ninh\nB,\n")
+        read_csv("Tên đơn vị,Tỉnh\nAB,Bắc Ninh\nB,\n")
+    with pytest.raises(OutreachError, match="Dòng 2: tên đơn vị «A» cần từ 2 đến 300 ký tự"):
+        read_csv("Tên đơn vị,Tỉnh\nA,Bắc Ninh\n")
 
 
 def test_command_line_loads_once(

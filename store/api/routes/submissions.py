@@ -53,6 +53,7 @@ OUTREACH_PATHS = (
     "/api/stats",
     "/api/pending",
     "/api/export",
+    "/api/organisations",
 )
 PATHS = (
     "/api/roster-entries",
