@@ -5,8 +5,8 @@ A row is claimed ("sending") before it is sent and given its result right after,
 message twice: a gateway killed mid-send leaves its few in-flight rows "uncertain", never resent.
 A graceful stop (SIGTERM) finishes what is in flight and hands unsent claims back.
 
-Pacing: at most TELEGRAM_SEND_RATE messages a second overall (AIORateLimiter adds Telegram's
-20 a minute per group); Forbidden unsubscribes the chat; RetryAfter puts the row back for later.
+Pacing: at most TELEGRAM_SEND_RATE messages a second overall, shared with chat replies, which go
+first (bot.pacing); Forbidden unsubscribes the chat; RetryAfter puts the row back for later.
 """
 
 from __future__ import annotations
@@ -20,13 +20,11 @@ from typing import Any
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
+from bot.pacing import PACED, SendPacer
 from bot.store_api import StoreAPI, StoreDown, StoreRefused
 
 log = logging.getLogger(__name__)
 PROGRESS_EVERY = 3.0
-SPIN = 0.002
-SLOW_DOWN = 1.02  # each 429 lowers the pace by 2 % for the rest of the run
-MAX_INTERVAL = 0.1
 
 
 @dataclass
@@ -61,15 +59,6 @@ def progress_text(broadcast: dict[str, Any]) -> str:
     )
 
 
-async def _until(loop: asyncio.AbstractEventLoop, moment: float) -> None:
-    """Sleep until moment; the last 2 ms by yielding, since a plain sleep wakes ~1 ms late and
-    those milliseconds add up to a few percent of Telegram's rate."""
-    if moment - loop.time() > SPIN:
-        await asyncio.sleep(moment - loop.time() - SPIN)
-    while loop.time() < moment:
-        await asyncio.sleep(0)
-
-
 class Outbox:
     """Claims rows from the store, sends them at a steady pace, reports each result."""
 
@@ -77,14 +66,14 @@ class Outbox:
         self,
         bot: Bot,
         store: StoreAPI,
-        rate: float = 29.0,
+        pacer: SendPacer,
         poll_seconds: float = 2.0,
         batch: int = 30,
         concurrency: int = 8,
     ) -> None:
         self.bot = bot
         self.store = store
-        self.interval = 1.0 / rate
+        self.pacer = pacer
         self.poll_seconds = poll_seconds
         self.batch = batch
         self._slots = asyncio.Semaphore(concurrency)
@@ -94,7 +83,6 @@ class Outbox:
         self._in_flight: set[asyncio.Task[None]] = set()
         self._unreported: list[tuple[int, str, str | None, float | None]] = []
         self._tracked: dict[int, Tracked] = {}
-        self._next_at = 0.0
 
     # --- lifecycle ------------------------------------------------------------------------------
 
@@ -156,15 +144,11 @@ class Outbox:
             await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
 
     async def _send_batch(self, items: list[dict[str, Any]]) -> None:
-        loop = asyncio.get_running_loop()
         for index, item in enumerate(items):
             if self._stopping.is_set():
                 await self._release(items[index:])
                 return
-            # Spaced from the previous send's actual start, never catching up after a pause:
-            # a catch-up burst is what Telegram's per-second window refuses.
-            await _until(loop, self._next_at)
-            self._next_at = loop.time() + self.interval
+            await self.pacer.take()  # one slot at a time, so a chat reply is never far behind
             await self._slots.acquire()
             task = asyncio.create_task(self._send(item))
             self._in_flight.add(task)
@@ -185,14 +169,17 @@ class Outbox:
     async def _attempt(self, item: dict[str, Any]) -> tuple[str, str | None, float | None]:
         try:
             await self.bot.send_message(
-                chat_id=int(item["chat_id"]), text=item["text"], parse_mode=item.get("parse_mode")
+                chat_id=int(item["chat_id"]),
+                text=item["text"],
+                parse_mode=item.get("parse_mode"),
+                rate_limit_args=PACED,  # type: ignore[arg-type]
             )
         except Forbidden as error:
             return "blocked", error.message, None
         except RetryAfter as error:
             delay = error.retry_after
             seconds = delay.total_seconds() if hasattr(delay, "total_seconds") else float(delay)
-            self.interval = min(self.interval * SLOW_DOWN, MAX_INTERVAL)  # Telegram says: slower
+            self.pacer.slow_down()
             return "retry", "429", seconds
         except TimedOut:
             return "failed", "timeout: may or may not have been delivered", None  # never resend

@@ -17,7 +17,6 @@ import uvicorn
 from telegram import BotCommand, Update
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     CallbackQueryHandler,
     CommandHandler,
@@ -30,6 +29,7 @@ from bot import broadcasts, chat, files, jobs, onboarding, staff, texts
 from bot.config import GatewaySettings
 from bot.ordering import PerChatUpdateProcessor
 from bot.outbox import Outbox
+from bot.pacing import PacedRateLimiter, SendPacer
 from bot.people import People
 from bot.relay import RasaRelay
 from bot.store_api import StoreAPI, StoreDown, StoreRefused
@@ -68,8 +68,10 @@ def build_application(settings: GatewaySettings, relay: RasaRelay, store: StoreA
         Application.builder()
         .token(settings.token)
         .rate_limiter(
-            AIORateLimiter(
-                overall_max_rate=0, group_max_rate=settings.group_rate_per_minute, max_retries=1
+            PacedRateLimiter(
+                SendPacer(settings.send_rate),
+                group_max_rate=settings.group_rate_per_minute,
+                max_retries=1,
             )
         )
         .concurrent_updates(PerChatUpdateProcessor(64))
@@ -135,7 +137,9 @@ async def _post_init(application: Application) -> None:
             await store.grant(admin, admin)
         except (StoreDown, StoreRefused) as error:
             log.warning("admin %s not recorded as staff yet: %s", admin, error)
-    outbox = Outbox(application.bot, store, settings.send_rate, settings.outbox_poll_seconds)
+    limiter = application.bot.rate_limiter
+    assert isinstance(limiter, PacedRateLimiter)
+    outbox = Outbox(application.bot, store, limiter.pacer, settings.outbox_poll_seconds)
     application.bot_data["outbox"] = outbox
     await outbox.start()
     jobs.schedule(application, settings.reminder_check_seconds, settings.alert_poll_seconds)

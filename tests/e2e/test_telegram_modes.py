@@ -14,7 +14,7 @@ import pytest
 
 from ops.ports import free_port
 from ops.stack import Stack
-from tests.e2e.gateway import BOT_TOKEN, Gateway, wait_until
+from tests.e2e.gateway import ADMIN_ID, BOT_TOKEN, Gateway, wait_until
 from tests.fake_telegram import FakeTelegram
 
 DIRECTIVE = (
@@ -151,3 +151,37 @@ def test_store_down_gets_an_apology_and_the_gateway_keeps_running(
         ]
     finally:
         gateway.stop()
+
+
+def test_chat_replies_during_a_broadcast_stay_within_telegrams_budget(
+    stack: Stack, tmp_path: Path
+) -> None:
+    """A broadcast uses nearly all of the 30 msg/s; twenty replies sent meanwhile take free slots
+    from it rather than push the total over the limit (a 429 pauses every send)."""
+    recipients = list(range(50_000, 50_240))
+    headers, url = _service(stack), stack.store_url
+    with httpx.Client(timeout=10, headers=headers) as client:
+        for chat in recipients:
+            body = {"chat_type": "private", "user_id": str(chat), "province": "Hà Tĩnh"}
+            client.put(f"{url}/api/subscriptions/telegram/{chat}", json=body).raise_for_status()
+    with FakeTelegram(token=BOT_TOKEN, rate_limit_per_second=30) as telegram:
+        gateway = Gateway(stack, telegram.url, tmp_path, OUTBOX_POLL_SECONDS="0.5")
+        gateway.start()
+        try:
+            telegram.send_text(ADMIN_ID, "/broadcast all Kiểm tra kênh trực Tết")
+            preview = telegram.wait_for_text(ADMIN_ID, "người nhận", timeout=60)
+            button = preview["reply_markup"]["inline_keyboard"][0][0]
+            telegram.press_button(ADMIN_ID, preview, button["callback_data"])
+            assert wait_until(lambda: telegram.stats()["delivered"] > 60, 60)
+            users = range(3301, 3311)
+            for _ in range(2):
+                for user in users:
+                    telegram.send_text(user, "/help")
+            for user in users:
+                assert wait_until(lambda u=user: len(telegram.messages_to(u)) == 2, 60)
+            telegram.wait_for_text(ADMIN_ID, "Đã gửi xong thông báo tới tất cả", timeout=60)
+            assert telegram.rate_violations == 0
+            got = [len(telegram.messages_to(chat)) for chat in recipients]
+            assert got == [1] * len(recipients)
+        finally:
+            gateway.stop()
