@@ -48,10 +48,14 @@ class SendPacer:
         self._next_at = 0.0
 
     async def take(self) -> None:
+        """Reserve the next slot (so takers are served in order), then wait for it. The slot after
+        is spaced from when this one really started: a busy event loop wakes us late, and catching
+        up on the planned schedule would send a burst that Telegram's sliding window refuses."""
         loop = asyncio.get_running_loop()
         moment = max(loop.time(), self._next_at)
         self._next_at = moment + self.interval
         await until(loop, moment)
+        self._next_at = max(self._next_at, loop.time() + self.interval)
 
     def slow_down(self) -> None:
         """Telegram said 429: go a little slower from now on."""
