@@ -32,7 +32,8 @@ def load_or_create(env_name: str | None, file_name: str, directory: Path | None 
     existing = _read(path)
     if existing:
         return existing
-    token = _secrets.token_urlsafe(32)
+    # Hex, never urlsafe: a token starting with '-' is read as an option by `rasa run --auth-token`.
+    token = _secrets.token_hex(32)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:

@@ -108,7 +108,7 @@ class Stack:
             ),
             Service(
                 "rasa",
-                [str(RASA_BIN / "python"), "-m", "rasa_ext.run", "run", "--enable-api", "--auth-token", rasa_token,
+                [str(RASA_BIN / "python"), "-m", "rasa_ext.run", "run", "--enable-api", f"--auth-token={rasa_token}",
                  "-m", str(self.model), "-i", self.host, "-p", str(self.rasa_port),
                  "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"],
                 f"{self.rasa_url}/status?token={rasa_token}",

@@ -111,3 +111,9 @@ def test_generated_token_is_private_and_stable(tmp_path: Path) -> None:
     assert stat.S_IMODE((tmp_path / "store_api_token").stat().st_mode) == 0o600
     assert load_or_create(None, "store_api_token", tmp_path) == first
     assert len(first) >= 32
+
+
+def test_generated_tokens_are_safe_on_a_command_line(tmp_path: Path) -> None:
+    """`rasa run --auth-token <token>` takes a token starting with '-' for an option and exits."""
+    tokens = [load_or_create(None, f"token_{n}", tmp_path) for n in range(300)]
+    assert not [t for t in tokens if t.startswith("-") or not t.isalnum()]
