@@ -148,8 +148,7 @@ class Outbox:
             if self._stopping.is_set():
                 await self._release(items[index:])
                 return
-            await self.pacer.take()  # one slot at a time, so a chat reply is never far behind
-            await self._slots.acquire()
+            await self._slots.acquire()  # the pacer (in the rate limiter) spaces the sends
             task = asyncio.create_task(self._send(item))
             self._in_flight.add(task)
             task.add_done_callback(self._in_flight.discard)
