@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rasa_sdk import Action
+from rasa_sdk.executor import CollectingDispatcher
 
 from actions.spool import Spool
 from actions.store_client import StoreClient, StoreRejected, StoreUnavailable
@@ -25,6 +26,7 @@ SUBMIT_PATHS = {
     "incident": "/api/incidents",
     "results": "/api/results-reports",
 }
+REJECTED_WAY_FORWARD = "Bạn vui lòng kiểm tra và gửi lại."
 SPOOLED_TEXT = (
     "Hệ thống của Sở đang tạm thời không kết nối được. Báo cáo của bạn đã được lưu tạm an toàn "
     "và sẽ tự động chuyển về Sở khi hệ thống hoạt động lại; bạn không cần gửi lại."
@@ -43,7 +45,7 @@ class Outcome:
 
 
 def rejected_text(
-    detail: str, what: str = "báo cáo", way_forward: str = "Bạn vui lòng kiểm tra và gửi lại."
+    detail: str, what: str = "báo cáo", way_forward: str = REJECTED_WAY_FORWARD
 ) -> str:
     """The store refused the values (it re-validates): say why, and what the user can do."""
     return f"Sở chưa nhận được {what}: {detail} {way_forward}"
@@ -78,6 +80,23 @@ class SubmittingAction(Action, metaclass=ABCMeta):
 
     async def deliver(self, kind: str, payload: dict[str, Any]) -> Outcome:
         return await submit(self.client, self.spool or Spool(), kind, payload)
+
+    async def file(
+        self,
+        dispatcher: CollectingDispatcher,
+        kind: str,
+        payload: dict[str, Any],
+        what: str = "báo cáo",
+        way_forward: str = REJECTED_WAY_FORWARD,
+    ) -> Outcome:
+        """Deliver; when it was not filed now the user hears why (the store's reason, or that it
+        waits in the spool), so each action only words its own receipt."""
+        outcome = await self.deliver(kind, payload)
+        if outcome.rejected:
+            dispatcher.utter_message(text=rejected_text(outcome.rejected, what, way_forward))
+        elif outcome.spooled:
+            dispatcher.utter_message(text=SPOOLED_TEXT)
+        return outcome
 
 
 async def drain(client: StoreClient, spool: Spool) -> int:

@@ -19,7 +19,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import forms, parsing
 from actions.context import message_text
-from actions.delivery import SPOOLED_TEXT, SubmittingAction, rejected_text
+from actions.delivery import SubmittingAction
 from actions.store_client import STORE_UNAVAILABLE_TEXT, StoreClient, StoreUnavailable
 from vntext.dates import DateParseError, find_datetime, parse_past_datetime
 from vntext.normalize import clean_message, fold
@@ -293,13 +293,10 @@ class ActionSubmitIncidentUpdate(SubmittingAction):
         if not tracker.get_slot("update_parent"):
             return []  # no incident to update; the start action already said why
         payload = update_payload(tracker)
-        outcome = await self.deliver("incident", payload)
+        outcome = await self.file(dispatcher, "incident", payload)
         if outcome.rejected:
-            dispatcher.utter_message(text=rejected_text(outcome.rejected))
             return []
-        if outcome.spooled:
-            dispatcher.utter_message(text=SPOOLED_TEXT)
-        else:
+        if not outcome.spooled:
             lines = [
                 f"Đã gửi báo cáo {STAGES[payload['stage']]} sự cố {payload['parent_reference']} "
                 f"về Sở. Mã tiếp nhận: {outcome.reference}."

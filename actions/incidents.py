@@ -18,7 +18,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import forms, parsing
 from actions.context import message_text, profile, province_from
-from actions.delivery import SPOOLED_TEXT, SubmittingAction, rejected_text
+from actions.delivery import SubmittingAction
 from vntext.normalize import clean_message, fold
 from vntext.provinces import find_in_text
 from vntext.timefmt import VN_TZ, now
@@ -332,13 +332,10 @@ class ActionSubmitIncident(SubmittingAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        outcome = await self.deliver("incident", incident_payload(tracker))
+        outcome = await self.file(dispatcher, "incident", incident_payload(tracker))
         if outcome.rejected:
-            dispatcher.utter_message(text=rejected_text(outcome.rejected))
             return []
-        if outcome.spooled:
-            dispatcher.utter_message(text=SPOOLED_TEXT)
-        else:
+        if not outcome.spooled:
             dispatcher.utter_message(text=summary_text(tracker, outcome.reference or ""))
         return [
             SlotSet(name, None)

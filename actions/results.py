@@ -13,7 +13,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import forms, parsing
 from actions.context import profile, province_from
-from actions.delivery import SPOOLED_TEXT, SubmittingAction, rejected_text
+from actions.delivery import SubmittingAction
 from vntext.normalize import clean_message
 from vntext.timefmt import VN_TZ
 
@@ -132,15 +132,9 @@ class ActionSubmitResults(SubmittingAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         payload = results_payload(tracker)
-        outcome = await self.deliver("results", payload)
+        outcome = await self.file(dispatcher, "results", payload)
         if outcome.rejected:
-            dispatcher.utter_message(text=rejected_text(outcome.rejected))
             return []
-        if outcome.spooled:
-            dispatcher.utter_message(text=SPOOLED_TEXT)
-        else:
-            answer = await self.client.post_json(
-                "/api/results-reports", payload
-            )  # idempotent re-read
-            dispatcher.utter_message(text=received_text(answer))
+        if outcome.record is not None:  # the store's answer carries the deadline and lateness
+            dispatcher.utter_message(text=received_text(outcome.record))
         return [SlotSet(name, None) for name in [*FORM_SLOTS, "form_tries"]]

@@ -18,7 +18,7 @@ from rasa_sdk.types import DomainDict
 from actions import forms, parsing
 from actions import roster_review as review
 from actions.context import message_text, profile, province_from
-from actions.delivery import SPOOLED_TEXT, SubmittingAction, rejected_text
+from actions.delivery import SubmittingAction
 from actions.directives import say
 from vntext.normalize import fold
 from vntext.timefmt import now
@@ -143,14 +143,11 @@ class ActionSubmitRoster(SubmittingAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         payload = roster_payload(tracker)
-        outcome = await self.deliver("roster", payload)
+        keep = "Danh sách vẫn được giữ; gõ «gửi danh sách trực» để sửa rồi gửi lại."
+        outcome = await self.file(dispatcher, "roster", payload, "danh sách", keep)
         if outcome.rejected:
-            keep = "Danh sách vẫn được giữ; gõ «gửi danh sách trực» để sửa rồi gửi lại."
-            dispatcher.utter_message(text=rejected_text(outcome.rejected, "danh sách", keep))
             return [SlotSet("roster_review", None)]
-        if outcome.spooled:
-            dispatcher.utter_message(text=SPOOLED_TEXT)
-        else:
+        if not outcome.spooled:
             people = len({fold(e["full_name"]) for e in payload["entries"]})
             dispatcher.utter_message(
                 text=f"Đã gửi danh sách trực của {payload['organisation']} về Sở "
