@@ -12,11 +12,11 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from store.outreach.models import Organisation
-from store.outreach.people import OutreachError, current_province, expect, folded_name
+from store.outreach.people import OutreachError, current_province, expect
 from vntext.normalize import fold
 
 SECTORS = {
@@ -61,24 +61,13 @@ def load(session: Session, rows: Iterable[Expected]) -> tuple[int, int]:
     for row, province in checked:
         if not province:
             raise OutreachError(f"Đơn vị «{row.name}» chưa có tỉnh/thành phố.")
-    added = 0
+    count = select(func.count()).select_from(Organisation)
+    before = session.scalar(count) or 0
     for row, province in checked:
-        folded = folded_name(row.name)
-        query = select(Organisation.id).where(
-            Organisation.folded == folded, Organisation.province == province
-        )
-        if session.scalar(query) is None:
-            added += 1
         expect(session, row.name.strip(), province, row.sector, source="seed")
+    added = (session.scalar(count) or 0) - before
     session.commit()
     return added, len(checked) - added
-
-
-def listed(session: Session, province: str | None) -> list[Organisation]:
-    query = select(Organisation).order_by(Organisation.province, Organisation.name)
-    if province:
-        query = query.where(Organisation.province == province)
-    return list(session.scalars(query))
 
 
 def read_csv(text: str) -> list[Expected]:

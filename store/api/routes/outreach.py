@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from store.api.deps import RoleDep, SessionDep, StaffDep
 from store.api.routes.submissions import FiltersDep
-from store.outreach import delivery, organisations, people, reminders, stats
+from store.outreach import delivery, organisations, people, progress, reminders, stats
 from store.outreach.people import NotFound, OutreachError
 from store.outreach.schemas import (
     AuditIn,
@@ -156,8 +156,7 @@ def get_organisations(
     province: Annotated[str | None, Query(max_length=100)] = None,
 ) -> list[OrganisationOut]:
     return [
-        OrganisationOut.model_validate(o)
-        for o in organisations.listed(session, _province(province))
+        OrganisationOut.model_validate(o) for o in progress.expected(session, _province(province))
     ]
 
 
