@@ -22,14 +22,15 @@ def test_a_chat_reply_overtakes_a_queued_broadcast() -> None:
     async def run() -> list[str]:
         pacer, log = SendPacer(rate=20), []
         tasks = [asyncio.create_task(_served(pacer, f"outbox{n}", False, log)) for n in range(6)]
-        await asyncio.sleep(0.06)  # the broadcast is under way
+        while not log:  # the broadcast is under way
+            await asyncio.sleep(0.001)
         tasks.append(asyncio.create_task(_served(pacer, "chat", True, log)))
         await asyncio.gather(*tasks)
         await pacer.close()
         return [label for label, _ in log]
 
     order = asyncio.run(run())
-    assert order.index("chat") <= 3 and order[-1].startswith("outbox")
+    assert order.index("chat") <= 2 and order[-1].startswith("outbox")
 
 
 def test_after_a_pause_slots_resume_one_at_a_time() -> None:
