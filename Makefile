@@ -78,6 +78,7 @@ test: setup lint compose-config validate $(MODEL) rasa-test  ## every test
 bench: setup $(MODEL)  ## latency/throughput/memory, knowledge accuracy, NLU cross-validation; var/bench/
 	$(APP_PY) -m bench.stack_bench
 	$(APP_PY) -m bench.knowledge_bench
+	$(APP_PY) -m bench.retrieval_bench
 	$(APP_PY) -m bench.nlu_cv
 	$(APP_PY) -m bench.telegram_bench
 
@@ -90,9 +91,11 @@ include .env
 export
 endif
 
-ingest: $(APP_VENV)/.installed  ## load directive documents: make ingest FILE="a.docx b.pdf"
-	@test -n "$(FILE)" || { echo 'Cách dùng: make ingest FILE="đường/dẫn/công-văn.docx"'; exit 2; }
-	PYTHONPATH=$(CURDIR) $(APP_PY) -m store.ingest $(FILE)
+ingest: $(APP_VENV)/.installed  ## load directives: make ingest FILE="a.docx b.pdf" [PROVINCE=… TET=… ISSUER=… DRY_RUN=1]
+	@test -n "$(FILE)" || { echo 'Cách dùng: make ingest FILE="đường/dẫn/công-văn.docx" [PROVINCE="Nghệ An"] [TET=2027] [DRY_RUN=1]'; exit 2; }
+	PYTHONPATH=$(CURDIR) $(APP_PY) -m store.ingest $(FILE) \
+	  $(if $(PROVINCE),--province "$(PROVINCE)") $(if $(TET),--tet "$(TET)") \
+	  $(if $(ISSUER),--issuer "$(ISSUER)") $(if $(filter 1 yes true,$(DRY_RUN)),--dry-run)
 
 organisations: $(APP_VENV)/.installed  ## load the organisations expected to report: make organisations FILE=ds.csv
 	@test -n "$(FILE)" || { echo 'Cách dùng: make organisations FILE="danh-sach-don-vi.csv"'; exit 2; }

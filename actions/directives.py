@@ -16,14 +16,31 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import replies
 from actions.context import audiences_from, message_text, province_from, tet_from
 from actions.store_client import STORE_UNAVAILABLE_TEXT, StoreClient, StoreUnavailable
+from vntext.audiences import audiences_in
 from vntext.messages import split_message
 from vntext.timefmt import now
 
-SEARCH_THRESHOLD = 0.25
 EMPTY_QUERY_TEXT = (
     "Xin lỗi, tôi chưa hiểu ý bạn. Bạn có thể hỏi ví dụ: «Số điện thoại đường dây nóng Hà Tĩnh», "
     "«Hạn nộp báo cáo Bắc Ninh», hoặc gõ «trợ giúp»."
 )
+
+
+async def ask_province(dispatcher: CollectingDispatcher, client: StoreClient, topic: str) -> None:
+    """Which province? With a button for each province whose directive is loaded."""
+    try:
+        provinces = await client.directive_provinces()
+    except StoreUnavailable:
+        provinces = []
+    dispatcher.utter_message(
+        text=f"Bạn hỏi {topic} của tỉnh/thành phố nào? Chọn bên dưới hoặc gõ tên tỉnh.",
+        buttons=replies.ask_province_buttons(provinces),
+    )
+
+
+def names_any(text: str, audiences: list[str]) -> bool:
+    """Whether a passage names one of the kinds of organisation asked about."""
+    return bool(set(audiences_in(text)) & set(audiences))
 
 
 def say(dispatcher: CollectingDispatcher, text: str, **kwargs: Any) -> None:
@@ -49,20 +66,33 @@ class DirectiveAnswer(Action, metaclass=ABCMeta):
         return f"action_answer_{self.topic}"
 
     @abstractmethod
-    def render(
+    async def render(
         self, directive: dict[str, Any], tracker: Tracker, dispatcher: CollectingDispatcher
     ) -> None: ...
+
+    async def passages(
+        self, directive: dict[str, Any], tracker: Tracker, limit: int = 3
+    ) -> list[dict[str, Any]]:
+        """The directive's own passages relevant to the question (empty when the store is down)."""
+        try:
+            answer = await self.client.search(
+                message_text(tracker), directive["issuing_province"], tet_from(tracker), limit
+            )
+        except StoreUnavailable:
+            return []
+        threshold = answer.get("threshold", 1.0)
+        return [
+            hit
+            for hit in answer.get("hits", [])
+            if hit["score"] >= threshold and hit["directive"]["id"] == directive["id"]
+        ]
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         mention = province_from(tracker)
         if mention is None:
-            dispatcher.utter_message(
-                text=f"Bạn hỏi {replies.TOPIC_WORDS[self.topic]} của tỉnh/thành phố nào? "
-                "Chọn bên dưới hoặc gõ tên tỉnh.",
-                buttons=replies.ask_province_buttons(),
-            )
+            await ask_province(dispatcher, self.client, replies.TOPIC_WORDS[self.topic])
             return [SlotSet("pending_topic", self.topic)]
         events: list[EventType] = [
             SlotSet("province", mention.named),
@@ -77,14 +107,14 @@ class DirectiveAnswer(Action, metaclass=ABCMeta):
         if answer is None or answer.get("directive") is None:
             dispatcher.utter_message(text=replies.no_directive_text(mention.named, tet))
             return events
-        self.render(answer["directive"], tracker, dispatcher)
+        await self.render(answer["directive"], tracker, dispatcher)
         return events
 
 
 class ActionAnswerContacts(DirectiveAnswer):
     topic = "contacts"
 
-    def render(
+    async def render(
         self, directive: dict[str, Any], tracker: Tracker, dispatcher: CollectingDispatcher
     ) -> None:
         say(dispatcher, replies.contacts_text(directive))
@@ -93,39 +123,72 @@ class ActionAnswerContacts(DirectiveAnswer):
 class ActionAnswerDeadlines(DirectiveAnswer):
     topic = "deadlines"
 
-    def render(
+    async def render(
         self, directive: dict[str, Any], tracker: Tracker, dispatcher: CollectingDispatcher
     ) -> None:
-        say(dispatcher, replies.deadlines_text(directive, now()))
+        if directive.get("deadlines"):
+            say(dispatcher, replies.deadlines_text(directive, now()))
+            return
+        hits = await self.passages(directive, tracker)
+        if hits:
+            say(dispatcher, replies.passages_text(directive, hits, ", về thời hạn"))
+        else:
+            say(dispatcher, replies.deadlines_text(directive, now()))
 
 
 class ActionAnswerDuties(DirectiveAnswer):
     topic = "duties"
 
-    def render(
+    async def render(
         self, directive: dict[str, Any], tracker: Tracker, dispatcher: CollectingDispatcher
     ) -> None:
         audiences = audiences_from(tracker)
+        if audiences and not replies.matching_sections(directive, audiences):
+            await self._from_passages(directive, tracker, dispatcher, audiences)
+            return
         buttons = [] if audiences else replies.audience_buttons(directive)
         text = replies.duties_text(directive, audiences)
         if buttons:
             text += "\n\nBạn có thể chọn loại đơn vị để xem riêng nhiệm vụ của mình."
         say(dispatcher, text, buttons=buttons)
 
+    async def _from_passages(
+        self,
+        directive: dict[str, Any],
+        tracker: Tracker,
+        dispatcher: CollectingDispatcher,
+        audiences: list[str],
+    ) -> None:
+        """No section for this kind of organisation: quote the passages that name it, and only
+        when there are none say so, with the duties addressed to everyone."""
+        hits = [
+            hit
+            for hit in await self.passages(directive, tracker, limit=6)
+            if set(audiences) & set(hit.get("audiences") or []) or names_any(hit["text"], audiences)
+        ]
+        if hits:
+            about = f", về {replies.audience_words(audiences)}"
+            say(dispatcher, replies.passages_text(directive, hits[:4], about))
+        else:
+            say(dispatcher, replies.no_section_text(directive, audiences))
+
 
 class ActionAnswerHolidays(DirectiveAnswer):
     topic = "holidays"
 
-    def render(
+    async def render(
         self, directive: dict[str, Any], tracker: Tracker, dispatcher: CollectingDispatcher
     ) -> None:
-        say(dispatcher, replies.holidays_text(directive))
+        if directive.get("holidays") or not (hits := await self.passages(directive, tracker)):
+            say(dispatcher, replies.holidays_text(directive))
+        else:
+            say(dispatcher, replies.passages_text(directive, hits))
 
 
 class ActionAnswerDirective(DirectiveAnswer):
     topic = "directive"
 
-    def render(
+    async def render(
         self, directive: dict[str, Any], tracker: Tracker, dispatcher: CollectingDispatcher
     ) -> None:
         say(dispatcher, replies.directive_text(directive))
@@ -183,7 +246,8 @@ class ActionSearchDirectives(Action):
         except StoreUnavailable:
             dispatcher.utter_message(text=STORE_UNAVAILABLE_TEXT)
             return []
-        hits = [h for h in answer.get("hits", []) if h["score"] >= SEARCH_THRESHOLD]
+        threshold = answer.get("threshold", 1.0)
+        hits = [h for h in answer.get("hits", []) if h["score"] >= threshold]
         if hits:
             say(dispatcher, replies.search_text(hits[:2]))
             return []

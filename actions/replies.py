@@ -8,10 +8,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from vntext.audiences import AUDIENCE_LABELS
-from vntext.timefmt import remaining_text, when_text
+from vntext.audiences import AUDIENCE_LABELS, GENERAL
+from vntext.timefmt import VN_TZ, deadline_when, next_due, remaining_text, when_text
 
-DIRECTIVE_PROVINCES_HINT = ("Hà Tĩnh", "Lạng Sơn", "Bắc Ninh", "Bắc Giang", "Sóc Trăng")
+MAX_PROVINCE_BUTTONS = 6
 TOPIC_WORDS = {
     "contacts": "số điện thoại, e-mail liên hệ",
     "deadlines": "thời hạn báo cáo",
@@ -55,25 +55,47 @@ def contacts_text(directive: dict[str, Any]) -> str:
     contacts = directive.get("contacts") or []
     if not contacts:
         return (
-            f"{source(directive)}: công văn không nêu số điện thoại hay e-mail liên hệ nào. "
-            f"Bạn vui lòng liên hệ trực tiếp {directive['department']} {directive['issuing_province']}."
+            f"{source(directive)}: văn bản không nêu số điện thoại hay e-mail liên hệ nào. "
+            f"Bạn vui lòng liên hệ trực tiếp {directive.get('issuer') or 'Sở'}."
         )
     return "\n".join(
         [f"{source(directive)}, thông tin liên hệ:"] + [_contact_line(c) for c in contacts]
     )
 
 
-def _deadline_lines(deadline: dict[str, Any], now: datetime | None) -> list[str]:
+def _progress(deadline: dict[str, Any], now: datetime | None) -> str:
+    """ "còn 3 ngày 4 giờ", "lần tới: 15h00 ngày 05/02/2027 (còn 5 giờ)", "đang trong thời gian trực"."""
+    kind = deadline.get("kind") or "once"
     due = datetime.fromisoformat(deadline["due_at"])
-    when = when_text(due, deadline["has_time"])
+    until = date.fromisoformat(deadline["until_on"]) if deadline.get("until_on") else None
+    current = now or datetime.now(VN_TZ)
+    if kind == "period" and deadline.get("starts_at"):
+        starts = datetime.fromisoformat(deadline["starts_at"])
+        if current < starts:
+            return f"bắt đầu sau {remaining_text(starts, True, current).removeprefix('còn ')}"
+        return "đang trong thời gian trực" if current <= due else "đã kết thúc"
+    if kind in ("daily", "window") and until is not None:
+        upcoming = next_due(kind, due, until, current)
+        if upcoming <= current:
+            return f"đã kết thúc ngày {until:%d/%m/%Y}"
+        return f"lần tới: {when_text(upcoming)} ({remaining_text(upcoming, True, current)})"
+    return remaining_text(due, deadline["has_time"], now)
+
+
+def _deadline_lines(deadline: dict[str, Any], now: datetime | None) -> list[str]:
+    kind = deadline.get("kind") or "once"
+    due = datetime.fromisoformat(deadline["due_at"])
+    starts = datetime.fromisoformat(deadline["starts_at"]) if deadline.get("starts_at") else None
+    until = date.fromisoformat(deadline["until_on"]) if deadline.get("until_on") else None
+    when = deadline_when(kind, due, deadline["has_time"], starts, until)
     lunar = f" (tức {deadline['lunar_text']})" if deadline.get("lunar_text") else ""
-    lines = [
-        f"• {deadline['what']}: trước {when}{lunar} — {remaining_text(due, deadline['has_time'], now)}."
-    ]
+    lines = [f"• {deadline['what']}: {when}{lunar} — {_progress(deadline, now)}."]
     if deadline.get("email"):
         lines.append(f"  Gửi bản điện tử tới: {deadline['email']}")
     elif deadline.get("channel") == "văn bản":
         lines.append("  Hình thức: bằng văn bản.")
+    if deadline.get("recipient") and kind != "period":
+        lines.append(f"  Nơi nhận: {deadline['recipient']}.")
     if deadline.get("who"):
         lines.append(f"  Đơn vị thực hiện: {deadline['who']}.")
     return lines
@@ -83,14 +105,15 @@ def deadlines_text(directive: dict[str, Any], now: datetime | None = None) -> st
     """Each deadline with its hour, lunar day, time left (or since when it passed) and channel."""
     deadlines = directive.get("deadlines") or []
     if not deadlines:
-        return f"{source(directive)}: công văn không nêu thời hạn nộp báo cáo hay danh sách nào."
+        return f"{source(directive)}: văn bản không nêu thời hạn nộp báo cáo hay danh sách nào."
     lines = [f"{source(directive)}:"]
     for deadline in deadlines:
         lines += _deadline_lines(deadline, now)
     return "\n".join(lines)
 
 
-def _matching_sections(directive: dict[str, Any], audiences: list[str]) -> list[dict[str, Any]]:
+def matching_sections(directive: dict[str, Any], audiences: list[str]) -> list[dict[str, Any]]:
+    """Sections with items addressed to any of the audiences (all of them when none is asked)."""
     sections = [s for s in directive.get("sections") or [] if s.get("items")]
     if not audiences:
         return sections
@@ -98,16 +121,49 @@ def _matching_sections(directive: dict[str, Any], audiences: list[str]) -> list[
     return [s for s in sections if wanted & set(s["audiences"])]
 
 
-def duties_text(directive: dict[str, Any], audiences: list[str]) -> str:
-    """Duty items of the sections addressed to the audiences asked about, in the directive's order."""
-    sections = _matching_sections(directive, audiences)
-    if not sections:
-        asked = ", ".join(AUDIENCE_LABELS.get(code, code) for code in audiences)
-        return f"{source(directive)}: công văn không có mục riêng cho {asked}."
-    lines = [f"{source(directive)}, nhiệm vụ:"]
+def general_sections(directive: dict[str, Any]) -> list[dict[str, Any]]:
+    """Sections addressed to everyone (no particular kind of organisation)."""
+    return [
+        s for s in directive.get("sections") or [] if s.get("items") and s["audiences"] == [GENERAL]
+    ]
+
+
+def _section_lines(sections: list[dict[str, Any]]) -> list[str]:
+    lines = []
     for section in sections:
         lines.append(f"\n{section['heading']}:")
         lines += [f"• {item}" for item in section["items"]]
+    return lines
+
+
+def audience_words(audiences: list[str]) -> str:
+    return ", ".join(AUDIENCE_LABELS.get(code, code) for code in audiences)
+
+
+def duties_text(directive: dict[str, Any], audiences: list[str]) -> str:
+    """Duty items of the sections addressed to the audiences asked about, in the directive's order."""
+    sections = matching_sections(directive, audiences)
+    if not sections:
+        return no_section_text(directive, audiences)
+    return "\n".join([f"{source(directive)}, nhiệm vụ:", *_section_lines(sections)])
+
+
+def no_section_text(directive: dict[str, Any], audiences: list[str]) -> str:
+    """Said only when retrieval found nothing either: with the duties addressed to everyone."""
+    lines = [f"{source(directive)}: văn bản không có mục riêng cho {audience_words(audiences)}."]
+    general = general_sections(directive)
+    if general:
+        lines.append("Các nhiệm vụ chung cho mọi cơ quan, đơn vị:")
+        lines += _section_lines(general)
+    return "\n".join(lines)
+
+
+def passages_text(directive: dict[str, Any], hits: list[dict[str, Any]], about: str = "") -> str:
+    """The document's own passages that answer a question, quoted under their section."""
+    lines = [f"{source(directive)}{about}:"]
+    for hit in hits:
+        heading = f"({hit['heading']}) " if hit.get("heading") else ""
+        lines.append(f"• {heading}{hit['text']}")
     return "\n".join(lines)
 
 
@@ -171,12 +227,12 @@ def directive_text(directive: dict[str, Any]) -> str:
 
 
 def search_text(hits: list[dict[str, Any]]) -> str:
-    """The best duty items for a free-form question, each with its source."""
-    lines = ["Tôi tìm thấy trong công văn:"]
+    """The best passages for a free-form question, grouped by the document they come from."""
+    groups: dict[int, list[dict[str, Any]]] = {}
     for hit in hits:
-        lines.append(f"\n{source(hit['directive'])} — {hit['heading']}:")
-        lines.append(f"• {hit['text']}")
-    return "\n".join(lines)
+        groups.setdefault(hit["directive"]["id"], []).append(hit)
+    parts = [passages_text(group[0]["directive"], group) for group in groups.values()]
+    return "\n\n".join(parts)
 
 
 def not_found_text(province_named: str | None) -> str:
@@ -184,9 +240,9 @@ def not_found_text(province_named: str | None) -> str:
     return f"Xin lỗi, tôi chưa tìm thấy nội dung phù hợp trong công văn{where}."
 
 
-def ask_province_buttons() -> list[dict[str, str]]:
-    """Buttons for the provinces that have directives; any province may also be typed."""
+def ask_province_buttons(provinces: list[str]) -> list[dict[str, str]]:
+    """Buttons for the provinces whose directives are loaded; any province may also be typed."""
     return [
         {"title": name, "payload": f'/inform_province{{"province":"{name}"}}'}
-        for name in DIRECTIVE_PROVINCES_HINT
+        for name in provinces[:MAX_PROVINCE_BUTTONS]
     ]

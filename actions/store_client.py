@@ -119,13 +119,17 @@ class StoreClient:
         return await self.get_json("/api/directives/lookup", params)
 
     async def search(
-        self, query: str, province: str | None = None, tet: str | None = None
+        self, query: str, province: str | None = None, tet: str | None = None, limit: int = 3
     ) -> dict[str, Any]:
-        """Duty items closest to a free-form question, best first."""
-        params = {"q": query[:1000], "limit": "3"}
+        """Passages closest to a free-form question, best first, with the relevance threshold."""
+        params = {"q": query[:1000], "limit": str(limit)}
         params |= {"province": province} if province else {}
         params |= {"tet": tet} if tet else {}
         return await self.get_json("/api/search", params) or {"hits": []}
+
+    async def directive_provinces(self) -> list[str]:
+        """Provinces whose directives are loaded, most recent first (for buttons)."""
+        return await self.get_json("/api/directives/provinces") or []
 
 
 def _detail(response: httpx.Response) -> str:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import io
 import logging
-import tempfile
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -20,21 +19,18 @@ from openpyxl import load_workbook
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot import texts
+from bot import directive_drafts, texts
 from bot.access import audit
 from bot.chat import relay_text
 from bot.people import People
 from bot.store_api import StoreAPI
 from bot.store_replies import answer_or_explain
-from store.ingest import describe
-from store.knowledge.documents import UnsupportedDocument, read_document
 from store.outreach import organisations
 from store.outreach.people import OutreachError
-from store.schemas import IngestSummary
 
 log = logging.getLogger(__name__)
 ROSTER_SUFFIXES = {".xlsx", ".csv"}
-DIRECTIVE_SUFFIXES = {".docx", ".pdf", ".txt"}
+DIRECTIVE_SUFFIXES = {".docx", ".pdf", ".txt", ".html", ".htm"}
 MAX_ROWS = 400
 ROSTER_TEXT_LIMIT = 40000
 ROSTER_LEAD = "gửi danh sách trực"  # makes the roster conversation start even on odd tables
@@ -160,6 +156,7 @@ async def _roster_file(
 async def _directive_file(
     update: Update, context: ContextTypes.DEFAULT_TYPE, name: str, content: bytes
 ) -> None:
+    """A directive from staff goes to the store as a draft and comes back as a preview."""
     message, user = update.effective_message, update.effective_user
     assert message is not None and user is not None
     people: People = context.bot_data["people"]
@@ -170,19 +167,4 @@ async def _directive_file(
             "Chỉ cán bộ Sở được nạp công văn mới. " + texts.UNSUPPORTED_FILE.format(name=name)
         )
         return
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / Path(name).name
-        path.write_bytes(content)
-        try:
-            text = read_document(path)
-        except UnsupportedDocument as error:
-            await message.reply_text(f"Không đọc được {name}: {error}")
-            return
-    store: StoreAPI = context.bot_data["store"]
-    call = store.ingest_directive(Path(name).name, text)
-    if (summary := await answer_or_explain(message, call, f"Không nạp được {name}: ")) is None:
-        return
-    await message.reply_text(
-        describe(IngestSummary.model_validate(summary))
-        + "\nTrợ lý đã trả lời được theo công văn này."
-    )
+    await directive_drafts.load(update, context, person.user_id, Path(name).name, content)

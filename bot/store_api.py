@@ -52,13 +52,16 @@ class StoreAPI:
         json: Any = None,
         params: dict[str, Any] | None = None,
         raw: bool = False,
+        files: dict[str, tuple[str, bytes]] | None = None,
+        timeout: float | None = None,
     ) -> Any:
         """One call; returns JSON (or bytes when raw), None for 404 on GET / 204."""
         headers = {"X-Acting-User": f"{CHANNEL}:{acting}"} if acting is not None else {}
         clean = {k: v for k, v in (params or {}).items() if v is not None}
+        extra: dict[str, Any] = {"timeout": timeout} if timeout else {}
         try:
             response = await self._client.request(
-                method, path, json=json, params=clean, headers=headers
+                method, path, json=json, params=clean, headers=headers, files=files, **extra
             )
         except httpx.HTTPError as error:
             log.warning("store %s %s failed: %s", method, path, type(error).__name__)
@@ -212,9 +215,27 @@ class StoreAPI:
         body = {"organisations": organisations}
         return await self.request("POST", "/api/organisations", acting=acting, json=body)
 
-    async def ingest_directive(self, source_name: str, text: str) -> dict[str, Any]:
-        body = {"source_name": source_name, "text": text}
-        return await self.request("POST", "/api/directives", json=body)
+    # --- directives: a document becomes a draft, staff check the preview and confirm ----------
+
+    async def upload_directive(self, acting: int, name: str, content: bytes) -> dict[str, Any]:
+        """The store reads the document (OCR for scans can take a while) and keeps a draft."""
+        files = {"file": (name, content)}
+        return await self.request(
+            "POST", "/api/directives/upload", acting=acting, files=files, timeout=180
+        )
+
+    async def correct_directive(
+        self, acting: int, draft_id: int, corrections: dict[str, Any]
+    ) -> dict[str, Any]:
+        path = f"/api/directives/drafts/{draft_id}"
+        return await self.request("PATCH", path, acting=acting, json=corrections)
+
+    async def confirm_directive(self, acting: int, draft_id: int) -> dict[str, Any]:
+        path = f"/api/directives/drafts/{draft_id}/confirm"
+        return await self.request("POST", path, acting=acting)
+
+    async def discard_directive(self, acting: int, draft_id: int) -> None:
+        await self.request("DELETE", f"/api/directives/drafts/{draft_id}", acting=acting)
 
 
 def _detail(response: httpx.Response) -> str:

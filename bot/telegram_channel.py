@@ -25,7 +25,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import broadcasts, chat, files, jobs, onboarding, staff, texts
+from bot import broadcasts, chat, directive_drafts, files, jobs, onboarding, staff, texts
 from bot.config import GatewaySettings
 from bot.ordering import PerChatUpdateProcessor
 from bot.outbox import Outbox
@@ -92,7 +92,7 @@ def build_application(settings: GatewaySettings, relay: RasaRelay, store: StoreA
         people=People(store, settings.admin_ids),
         admin_ids=settings.admin_ids,
         max_file_bytes=settings.max_file_bytes,
-        text_steps=[onboarding.take_text, broadcasts.take_text],
+        text_steps=[onboarding.take_text, broadcasts.take_text, directive_drafts.take_text],
     )
     _add_handlers(application)
     return application
@@ -118,6 +118,9 @@ def _add_handlers(application: Application) -> None:
     )
     application.add_handler(
         CallbackQueryHandler(broadcasts.on_button, pattern=f"^{broadcasts.PREFIX}")
+    )
+    application.add_handler(
+        CallbackQueryHandler(directive_drafts.on_button, pattern=f"^{directive_drafts.PREFIX}")
     )
     application.add_handler(
         CallbackQueryHandler(chat.on_rasa_button, pattern=f"^{chat.RASA_PREFIX}")

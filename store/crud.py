@@ -1,20 +1,48 @@
-"""Reads and writes of store records; the only module that builds queries."""
+"""Reads and writes of directives and their drafts; the only module that builds their queries."""
 
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from store.knowledge import parser
 from store.knowledge.citation import issued_text
 from store.knowledge.contacts import sha256_of
-from store.models import Contact, Deadline, Directive, DutyItem, Holiday, LegalBasis, Section
+from store.knowledge.header import Hints
+from store.models import (
+    Contact,
+    Deadline,
+    Directive,
+    DirectiveDraft,
+    DutyItem,
+    Holiday,
+    LegalBasis,
+    Passage,
+    Section,
+)
+from vntext.normalize import fold
 from vntext.provinces import ProvinceMention
 
 log = logging.getLogger(__name__)
+LIVE, RETIRED = "live", "retired"
+HINT_KEYS = ("province", "tet_year", "issuer")
+
+
+def hints_of(stored: dict[str, Any] | None) -> Hints:
+    """Parser hints from the JSON kept with a directive or draft (given facts and page metadata)."""
+    stored = stored or {}
+    year = stored.get("tet_year")
+    return Hints(
+        province=stored.get("province") or None,
+        tet_year=int(year) if year else None,
+        issuer=stored.get("issuer") or None,
+        meta={str(k): str(v) for k, v in (stored.get("meta") or {}).items() if v},
+    )
 
 
 def _fill(directive: Directive, parsed: parser.Directive) -> None:
@@ -31,10 +59,20 @@ def _fill(directive: Directive, parsed: parser.Directive) -> None:
     )
     directive.issued_text = issued_text(issued.day, issued.month, issued.year)
     directive.issued_sort = (
-        (issued.year or 0) * 10000 + (issued.month or 0) * 100 + (issued.day or 0)
+        (issued.year or parsed.tet_year or 0) * 10000
+        + (issued.month or 0) * 100
+        + (issued.day or 0)
     )
     directive.subject = parsed.subject
     directive.tet_name = parsed.tet_name
+    directive.tet_year = parsed.tet_year
+    directive.issuer_kind = parsed.issuer_kind
+    directive.doc_kind = parsed.doc_kind
+    directive.province_source = parsed.province_source
+    directive.restates = parsed.restates
+    directive.source_title = parsed.source_title
+    directive.source_site = parsed.source_site
+    directive.published = parsed.published
     directive.signer = parsed.signer
     directive.recipients = "\n".join(parsed.recipients)
     directive.warnings = "\n".join(parsed.warnings)
@@ -75,6 +113,9 @@ def _fill(directive: Directive, parsed: parser.Directive) -> None:
             channel=d.channel,
             email=d.email,
             source=d.source_sentence,
+            kind=d.kind,
+            starts_at=d.starts,
+            until_on=d.until,
         )
         for i, d in enumerate(parsed.deadlines)
     ]
@@ -84,55 +125,142 @@ def _fill(directive: Directive, parsed: parser.Directive) -> None:
             [("nghi", h) for h in parsed.holidays] + [("treo_co", h) for h in parsed.flag_schedule]
         )
     ]
+    directive.passages = [
+        Passage(position=i, heading=p.heading, audiences=",".join(p.audiences), text=p.text)
+        for i, p in enumerate(parsed.passages)
+    ]
+
+
+def _has_number(number: str) -> bool:
+    """ "184/STTTT-HTS" identifies a document; a blank "/STTTT-BCVT" does not."""
+    return bool(re.match(r"^\d", number))
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", fold(text)))
+
+
+def _same_subject(a: str, b: str) -> bool:
+    """Two subjects that differ only by a typo fix or a wrap: most of their words shared."""
+    first, second = _words(a), _words(b)
+    return bool(first and second) and len(first & second) / len(first | second) >= 0.8
+
+
+def _same_document(session: Session, parsed: parser.Directive, digest: str) -> Directive | None:
+    """A live directive this text is a copy or a corrected re-issue of (never a second row).
+
+    The same text; else the same number from the same issuer and province; else, for a number
+    left blank ("/STTTT-BCVT"), the same symbol, issuer, Tết and subject (a scan or a corrected
+    copy of one already loaded).
+    """
+    same_text = session.scalar(
+        select(Directive).where(Directive.sha256 == digest, Directive.status == LIVE)
+    )
+    if same_text is not None:
+        return same_text
+    same_issuer = select(Directive).where(
+        Directive.status == LIVE,
+        Directive.number == parsed.number,
+        Directive.issuing_province == parsed.issuing_province,
+        Directive.issuer_kind == parsed.issuer_kind,
+        Directive.doc_kind == parsed.doc_kind,
+    )
+    if _has_number(parsed.number):
+        return session.scalar(same_issuer)
+    candidates = session.scalars(same_issuer.where(Directive.tet_year == parsed.tet_year))
+    return next((d for d in candidates if _same_subject(d.subject, parsed.subject)), None)
 
 
 def upsert_directive(
-    session: Session, source_name: str, text: str
-) -> tuple[Directive, parser.Directive | None]:
-    """Store a directive by source name: the same document again updates it, never duplicates it.
+    session: Session,
+    source_name: str,
+    text: str,
+    hints: dict[str, Any] | None = None,
+    ocr: tuple[bool, float | None] = (False, None),
+) -> tuple[Directive, str]:
+    """Store a directive: the same document again (by name, by text, or by number from the same
+    issuer) updates it, never duplicates it.
 
-    Returns the row and the parse result (None when the text is unchanged and was not re-parsed).
-    Raises parser.DirectiveParseError when the text is not a directive.
+    Returns the row and what happened: "created", "updated" or "unchanged".
+    Raises parser.DirectiveParseError when the text cannot be a directive.
     """
     digest = sha256_of(text)
+    hints = {k: v for k, v in (hints or {}).items() if v}
     existing = session.scalar(select(Directive).where(Directive.source_name == source_name))
     if (
         existing is not None
         and existing.sha256 == digest
         and existing.parser_version == parser.PARSER_VERSION
+        and (existing.hints or {}) == hints
+        and existing.status == LIVE
     ):
-        return existing, None
-    parsed = parser.parse(text)
+        return existing, "unchanged"
+    parsed = parser.parse(text, hints_of(hints))
+    if existing is None:
+        existing = _same_document(session, parsed, digest)
+        if (
+            existing is not None
+            and existing.sha256 == digest
+            and (existing.hints or {}) == hints
+            and existing.parser_version == parser.PARSER_VERSION
+        ):
+            return existing, "unchanged"
+    status = "updated" if existing is not None else "created"
     directive = existing or Directive(source_name=source_name)
+    directive.source_name = source_name
     directive.sha256 = digest
     directive.parser_version = parser.PARSER_VERSION
     directive.text = text
+    directive.hints = hints
+    directive.status = LIVE
+    directive.ocr, directive.ocr_confidence = ocr
     _fill(directive, parsed)
     session.add(directive)
     session.commit()
-    return directive, parsed
+    return directive, status
 
 
 def directive_exists(session: Session, source_name: str) -> bool:
-    return (
-        session.scalar(select(Directive.id).where(Directive.source_name == source_name)) is not None
-    )
+    query = select(Directive.id).where(Directive.source_name == source_name)
+    return session.scalar(query) is not None
 
 
 def load_directory(session: Session, directory: Path) -> int:
     """Load every .txt directive in directory; returns how many were new or changed."""
     changed = 0
     for path in sorted(directory.glob("*.txt")):
-        directive, parsed = upsert_directive(session, path.name, path.read_text(encoding="utf-8"))
-        if parsed is not None:
+        directive, status = upsert_directive(session, path.name, path.read_text(encoding="utf-8"))
+        if status != "unchanged":
             changed += 1
             log.info("loaded directive %s (%s %s)", path.name, directive.number, directive.province)
     return changed
 
 
-def list_directives(session: Session, province: str | None = None) -> list[Directive]:
+def reparse_stale(session: Session) -> int:
+    """Parse again every directive read by an older parser, so a release improves them all."""
+    stale = session.scalars(
+        select(Directive).where(Directive.parser_version != parser.PARSER_VERSION)
+    ).all()
+    for directive in stale:
+        try:
+            parsed = parser.parse(directive.text, hints_of(directive.hints))
+        except parser.DirectiveParseError as error:
+            log.warning("directive %s no longer parses: %s", directive.id, error)
+            directive.parser_version = parser.PARSER_VERSION
+            continue
+        directive.parser_version = parser.PARSER_VERSION
+        _fill(directive, parsed)
+    session.commit()
+    return len(stale)
+
+
+def list_directives(
+    session: Session, province: str | None = None, include_retired: bool = False
+) -> list[Directive]:
     """Directives, newest first, optionally of one current province."""
     query = select(Directive).order_by(Directive.issued_sort.desc(), Directive.id.desc())
+    if not include_retired:
+        query = query.where(Directive.status == LIVE)
     if province:
         query = query.where(Directive.province == province)
     return list(session.scalars(query))
@@ -151,7 +279,7 @@ def _full() -> tuple:  # type: ignore[type-arg]
 def directive_for(
     session: Session, mention: ProvinceMention, tet_name: str | None = None
 ) -> Directive | None:
-    """The directive that answers for a named province.
+    """The live directive that answers for a named province.
 
     A former province that issued its own directive (Bắc Giang) is answered from that one;
     otherwise the latest directive of the current province's department, merged departments
@@ -160,7 +288,12 @@ def directive_for(
     query = (
         select(Directive)
         .options(*_full())
-        .order_by(Directive.issued_sort.desc(), Directive.id.desc())
+        .where(Directive.status == LIVE)
+        .order_by(
+            Directive.tet_year.desc().nulls_last(),
+            Directive.issued_sort.desc(),
+            Directive.id.desc(),
+        )
     )
     if tet_name:
         query = query.where(Directive.tet_name == tet_name)
@@ -177,13 +310,99 @@ def directive_for(
     )
 
 
+def get_directive(session: Session, directive_id: int) -> Directive | None:
+    return session.scalar(select(Directive).options(*_full()).where(Directive.id == directive_id))
+
+
+def retire(session: Session, directive: Directive) -> None:
+    """Stop answering from a directive (kept for the record and for submissions that cite it)."""
+    directive.status = RETIRED
+    session.commit()
+
+
 def directives_signature(session: Session) -> tuple[int, str]:
-    """Changes whenever a directive is added or re-ingested (search index freshness)."""
-    rows = session.execute(select(Directive.id, Directive.sha256).order_by(Directive.id)).all()
-    return len(rows), "".join(f"{i}:{sha}" for i, sha in rows)
+    """Changes whenever a directive is added, re-ingested or retired (search index freshness)."""
+    rows = session.execute(
+        select(Directive.id, Directive.sha256, Directive.status, Directive.parser_version).order_by(
+            Directive.id
+        )
+    ).all()
+    return len(rows), "".join(f"{i}:{sha}:{status}:{version}" for i, sha, status, version in rows)
 
 
-def all_items(session: Session) -> list[DutyItem]:
-    """Every duty item with its section and directive loaded (for the search index)."""
-    query = select(DutyItem).options(selectinload(DutyItem.section).selectinload(Section.directive))
+def live_passages(session: Session) -> list[Passage]:
+    """Every passage of every live directive with its directive loaded (for the search index)."""
+    query = (
+        select(Passage)
+        .join(Directive)
+        .where(Directive.status == LIVE)
+        .options(selectinload(Passage.directive))
+    )
     return list(session.scalars(query))
+
+
+def directive_provinces(session: Session) -> list[str]:
+    """Issuing provinces of live directives, the most recently loaded first (for buttons)."""
+    rows = session.execute(
+        select(Directive.issuing_province, Directive.loaded_at)
+        .where(Directive.status == LIVE)
+        .order_by(Directive.loaded_at.desc(), Directive.id.desc())
+    ).all()
+    return list(dict.fromkeys(province for province, _ in rows))
+
+
+# --------------------------------------------------------------------------------------------
+# Drafts: loaded, previewed, corrected, then confirmed or discarded
+# --------------------------------------------------------------------------------------------
+
+
+def create_draft(
+    session: Session,
+    source_name: str,
+    text: str,
+    hints: dict[str, Any],
+    ocr: tuple[bool, float | None] = (False, None),
+    read_warnings: list[str] | None = None,
+    created_by: str | None = None,
+) -> DirectiveDraft:
+    draft = DirectiveDraft(
+        source_name=source_name,
+        text=text,
+        hints={k: v for k, v in hints.items() if v},
+        ocr=ocr[0],
+        ocr_confidence=ocr[1],
+        read_warnings="\n".join(read_warnings or []),
+        created_by=created_by,
+    )
+    session.add(draft)
+    session.commit()
+    return draft
+
+
+def get_draft(session: Session, draft_id: int) -> DirectiveDraft | None:
+    return session.get(DirectiveDraft, draft_id)
+
+
+def correct_draft(session: Session, draft: DirectiveDraft, corrections: dict[str, Any]) -> None:
+    """Staff corrected the province, Tết year or issuer: kept with the draft and re-applied."""
+    hints = dict(draft.hints or {})
+    for key in HINT_KEYS:
+        if corrections.get(key):
+            hints[key] = corrections[key]
+    draft.hints = hints
+    session.commit()
+
+
+def confirm_draft(session: Session, draft: DirectiveDraft) -> tuple[Directive, str]:
+    """Make a draft live (or update the directive it repeats); the draft is gone afterwards."""
+    directive, status = upsert_directive(
+        session, draft.source_name, draft.text, draft.hints, (draft.ocr, draft.ocr_confidence)
+    )
+    session.execute(delete(DirectiveDraft).where(DirectiveDraft.id == draft.id))
+    session.commit()
+    return directive, status
+
+
+def discard_draft(session: Session, draft: DirectiveDraft) -> None:
+    session.delete(draft)
+    session.commit()

@@ -11,7 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from sqlalchemy.orm import Session, sessionmaker
 
 from store import crud
-from store.api.deps import require_token
+from store.api.deps import caller_role
 from store.api.routes import directives, health, outreach, submissions
 from store.config import Settings
 from store.db import make_engine, migrate, session_factory
@@ -33,7 +33,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.search = SearchService()
         with app.state.sessions() as session:
             changed = crud.load_directory(session, settings.directives_dir)
-        log.info("store ready: %d directive(s) new or changed", changed)
+            reparsed = crud.reparse_stale(session)
+        log.info("store ready: %d directive(s) new or changed, %d re-read", changed, reparsed)
         app.state.forwarder = _start_forwarder(settings, app.state.sessions)
         try:
             yield
@@ -45,7 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="Trực Tết store", lifespan=lifespan)
     app.state.settings = settings
     app.include_router(health.router)
-    app.include_router(directives.router, dependencies=[Depends(require_token)])
+    app.include_router(directives.router, dependencies=[Depends(caller_role)])
     app.include_router(submissions.router)  # each route checks the caller's role itself
     app.include_router(outreach.router)
     app.add_exception_handler(RequestValidationError, submissions.validation_error_handler)

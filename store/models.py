@@ -6,9 +6,11 @@ from datetime import date, datetime, time, timezone
 from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -74,6 +76,20 @@ class Directive(Base):
     recipients: Mapped[str] = mapped_column(Text, default="")  # one per line
     warnings: Mapped[str] = mapped_column(Text, default="")  # one per line
     parser_version: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(20), default="live", index=True)  # live | retired
+    issuer_kind: Mapped[str] = mapped_column(String(30), default="other")
+    doc_kind: Mapped[str] = mapped_column(String(30), default="cong_van")
+    tet_year: Mapped[int | None] = mapped_column(Integer)
+    province_source: Mapped[str] = mapped_column(String(20), default="")
+    restates: Mapped[str | None] = mapped_column(String(300))
+    source_title: Mapped[str | None] = mapped_column(Text)
+    source_site: Mapped[str | None] = mapped_column(String(200))
+    published: Mapped[str | None] = mapped_column(String(10))
+    ocr: Mapped[bool] = mapped_column(Boolean, default=False)
+    ocr_confidence: Mapped[float | None] = mapped_column(Float)
+    # What staff said (province, tet_year, issuer) and the container's metadata, re-applied
+    # whenever the text is parsed again.
+    hints: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     contacts: Mapped[list[Contact]] = relationship(
         back_populates="directive", cascade="all, delete-orphan", order_by="Contact.position"
@@ -89,6 +105,9 @@ class Directive(Base):
     )
     holidays: Mapped[list[Holiday]] = relationship(
         cascade="all, delete-orphan", order_by="Holiday.position"
+    )
+    passages: Mapped[list[Passage]] = relationship(
+        back_populates="directive", cascade="all, delete-orphan", order_by="Passage.position"
     )
 
 
@@ -181,6 +200,45 @@ class Deadline(Base):
     channel: Mapped[str | None] = mapped_column(String(30))
     email: Mapped[str | None] = mapped_column(String(200))
     source: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(10), default="once")  # once|daily|window|period
+    starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    until_on: Mapped[date | None] = mapped_column(Date)
+
+
+class Passage(Base):
+    """A sentence or short paragraph of a directive with its section, for retrieval."""
+
+    __tablename__ = "passages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    directive_id: Mapped[int] = mapped_column(
+        ForeignKey("directives.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    heading: Mapped[str | None] = mapped_column(Text)
+    audiences: Mapped[str] = mapped_column(String(300))  # comma-separated codes
+    text: Mapped[str] = mapped_column(Text)
+
+    directive: Mapped[Directive] = relationship(back_populates="passages")
+
+
+class DirectiveDraft(Base):
+    """A document staff loaded but have not confirmed: its preview is parsed from it on demand.
+
+    Kept apart from directives so nothing answers from it, reminds from it or counts it.
+    """
+
+    __tablename__ = "directive_drafts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_name: Mapped[str] = mapped_column(String(255))
+    text: Mapped[str] = mapped_column(Text)
+    hints: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    ocr: Mapped[bool] = mapped_column(Boolean, default=False)
+    ocr_confidence: Mapped[float | None] = mapped_column(Float)
+    read_warnings: Mapped[str] = mapped_column(Text, default="")  # one per line
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by: Mapped[str | None] = mapped_column(String(100))
 
 
 class Holiday(Base):

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator
 
-from store.knowledge.citation import citation as citation_phrase
+from store.knowledge.citation import Source, citation_of, issuer_phrase
 from vntext.timefmt import VN_TZ
 
 
@@ -35,18 +35,25 @@ class DirectiveOut(BaseModel):
     issued_year: int | None = None
     subject: str
     tet_name: str | None = None
+    tet_year: int | None = None
+    issuer_kind: str = "other"
+    doc_kind: str = "cong_van"
+    restates: str | None = None
+    source_site: str | None = None
+    published: str | None = None
+    status: str = "live"
 
     @computed_field  # type: ignore[prop-decorator]
     @property
     def citation(self) -> str:
-        return citation_phrase(
-            self.number,
-            self.issued_day,
-            self.issued_month,
-            self.issued_year,
-            self.department,
-            self.issuing_province,
-        )
+        """How answers name this document: who issued what, never one issuer for another."""
+        return citation_of(Source.of(self))
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def issuer(self) -> str:
+        """ "Sở KH&CN Bắc Ninh", "UBND tỉnh Đắk Lắk": for "liên hệ trực tiếp …"."""
+        return issuer_phrase(Source.of(self))
 
 
 class LegalBasisOut(BaseModel):
@@ -87,11 +94,14 @@ class DeadlineOut(BaseModel):
     recipient: str | None
     channel: str | None
     email: str | None
+    kind: str = "once"
+    starts_at: datetime | None = None
+    until_on: date | None = None
 
-    @field_validator("due_at")
+    @field_validator("due_at", "starts_at")
     @classmethod
-    def _local(cls, value: datetime) -> datetime:
-        return value.astimezone(VN_TZ)
+    def _local(cls, value: datetime | None) -> datetime | None:
+        return value.astimezone(VN_TZ) if value is not None else None
 
 
 class HolidayOut(BaseModel):
@@ -136,39 +146,115 @@ class DirectiveLookup(BaseModel):
 
 
 class SearchHit(BaseModel):
+    """A passage of a directive close to a question, quoted with its section and source."""
+
     text: str
-    heading: str
+    heading: str | None
     audiences: list[str]
     score: float
     directive: DirectiveOut
 
 
 class SearchAnswer(BaseModel):
+    """Hits best first; a hit scoring below ``threshold`` is not relevant enough to quote."""
+
     query: str
     province_named: str | None
     hits: list[SearchHit]
+    threshold: float
 
 
-class DirectiveIn(BaseModel):
-    """A directive's text to ingest; source_name identifies the document across re-ingestion."""
+class DirectiveHints(BaseModel):
+    """What staff say about a document when the text does not (or says it wrongly)."""
+
+    province: str | None = Field(default=None, max_length=100)
+    tet_year: int | None = Field(default=None, ge=2000, le=2100)
+    issuer: str | None = Field(default=None, max_length=200)
+
+
+class DirectiveIn(DirectiveHints):
+    """A directive's text to load as a draft; source_name identifies the document on re-loading."""
 
     source_name: str = Field(min_length=1, max_length=255)
     text: str = Field(min_length=1, max_length=2_000_000)
 
 
-class IngestSummary(BaseModel):
-    id: int
+class PreviewSection(BaseModel):
+    heading: str
+    audiences: list[str]
+    audience_labels: list[str]
+    items: int
+    first_item: str
+
+
+class PreviewDeadline(BaseModel):
+    kind: str
+    when: str
+    what: str
+    who: str | None
+    to: str | None
+    email: str | None
+
+
+class PreviewContact(BaseModel):
+    name: str | None
+    title: str | None
+    phone: str | None
+    email: str | None
+
+
+class PreviewHoliday(BaseModel):
+    kind: str
+    starts_on: date
+    ends_on: date
+
+
+class DirectivePreview(BaseModel):
+    """What was understood from a document, shown to staff before (or after) it goes live.
+
+    status: "draft" (awaiting confirmation), "created", "updated" or "unchanged". ``text`` is the
+    same preview worded for a chat or a terminal, so every channel shows the same thing.
+    """
+
+    status: str
+    draft_id: int | None = None
+    directive_id: int | None = None
     source_name: str
-    status: str  # "created" | "updated" | "unchanged"
     citation: str
+    number: str
+    issued_text: str
+    issuer: str
+    issuer_kind: str
+    doc_kind: str
     province: str
-    sections: int
-    duty_items: int
-    deadlines: int
-    contacts: int
-    holidays: int
+    province_current: str
+    province_source: str
+    tet_year: int | None
+    tet_name: str | None
+    subject: str
+    sections: list[PreviewSection]
+    deadlines: list[PreviewDeadline]
+    contacts: list[PreviewContact]
+    holidays: list[PreviewHoliday]
     legal_bases: int
+    passages: int
+    ocr: bool
+    ocr_confidence: float | None
     warnings: list[str]
+    text: str
+
+
+class DraftPending(BaseModel):
+    """A draft that cannot be previewed yet: nothing in it names its province."""
+
+    status: str  # "needs_province"
+    draft_id: int
+    source_name: str
+    message: str
+
+
+class DraftCorrection(DirectiveHints):
+    """Corrections staff make in the preview before confirming."""
 
 
 class Health(BaseModel):

@@ -1,82 +1,137 @@
-"""Operations on top of crud: ingestion with a summary, and search with a fresh index."""
+"""Operations on top of crud: loading with a preview, drafts, and search with a fresh index."""
 
 from __future__ import annotations
 
-import re
 import threading
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from store import crud
-from store.knowledge.search import TfidfIndex
-from store.models import Directive, DutyItem
-from store.schemas import DirectiveOut, IngestSummary, SearchHit
+from store.knowledge import parser, previews
+from store.knowledge.documents import DocumentText
+from store.knowledge.search import PassageIndex
+from store.models import Directive, DirectiveDraft
+from store.schemas import DirectiveOut, DirectivePreview, SearchHit
 from vntext.provinces import ProvinceMention, without_places
 
-_SENTENCE_RE = re.compile(r"(?<=[.;])\s+(?=[A-ZĐÀ-Ỹ])")
+
+def hints_dict(
+    province: str | None = None,
+    tet_year: int | None = None,
+    issuer: str | None = None,
+    meta: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """The hints kept with a draft or a directive (what staff said, what the page said)."""
+    hints: dict[str, Any] = {"province": province, "tet_year": tet_year, "issuer": issuer}
+    if meta:
+        hints["meta"] = {k: v for k, v in meta.items() if v}
+    return {k: v for k, v in hints.items() if v}
 
 
-def ingest(session: Session, source_name: str, text: str) -> IngestSummary:
-    """Parse and store one directive; what was found and what could not be read, in one summary."""
-    existed = crud.directive_exists(session, source_name)
-    directive, parsed = crud.upsert_directive(session, source_name, text)
-    status = "unchanged" if parsed is None else ("updated" if existed else "created")
-    return summarise(directive, status)
+def _ocr(document: DocumentText) -> tuple[bool, float | None]:
+    return document.ocr, document.ocr_confidence
 
 
-def summarise(directive: Directive, status: str) -> IngestSummary:
-    out = DirectiveOut.model_validate(directive)
-    return IngestSummary(
-        id=directive.id,
-        source_name=directive.source_name,
-        status=status,
-        citation=out.citation,
-        province=directive.province,
-        sections=len(directive.sections),
-        duty_items=sum(len(section.items) for section in directive.sections),
-        deadlines=len(directive.deadlines),
-        contacts=len(directive.contacts),
-        holidays=len(directive.holidays),
-        legal_bases=len(directive.legal_bases),
-        warnings=[w for w in directive.warnings.splitlines() if w],
+def preview_text(
+    source_name: str, document: DocumentText, hints: dict[str, Any]
+) -> DirectivePreview:
+    """What would be loaded, without loading it (DRY_RUN)."""
+    parsed = parser.parse(document.text, crud.hints_of(hints))
+    return previews.build(
+        parsed,
+        status="draft",
+        source_name=source_name,
+        ocr=_ocr(document),
+        read_warnings=document.warnings,
     )
 
 
-def sentences(text: str) -> list[str]:
-    """A duty item's sentences: one long bullet often holds several unrelated duties."""
-    return [part for part in _SENTENCE_RE.split(text) if part.strip()] or [text]
+def ingest(
+    session: Session, source_name: str, document: DocumentText, hints: dict[str, Any]
+) -> DirectivePreview:
+    """Parse and store one directive at once (make ingest); the preview says what was read."""
+    directive, status = crud.upsert_directive(
+        session, source_name, document.text, hints, _ocr(document)
+    )
+    return directive_preview(directive, status, document.warnings)
+
+
+def directive_preview(
+    directive: Directive, status: str, read_warnings: list[str] | None = None
+) -> DirectivePreview:
+    """The preview of a stored directive, parsed again from its text and hints (cheap)."""
+    parsed = parser.parse(directive.text, crud.hints_of(directive.hints))
+    return previews.build(
+        parsed,
+        status=status,
+        source_name=directive.source_name,
+        directive_id=directive.id,
+        ocr=(directive.ocr, directive.ocr_confidence),
+        read_warnings=read_warnings,
+    )
+
+
+def draft_preview(draft: DirectiveDraft) -> DirectivePreview:
+    """The preview of a draft; raises DirectiveParseError (e.g. MissingProvince) like parse."""
+    parsed = parser.parse(draft.text, crud.hints_of(draft.hints))
+    return previews.build(
+        parsed,
+        status="draft",
+        source_name=draft.source_name,
+        draft_id=draft.id,
+        ocr=(draft.ocr, draft.ocr_confidence),
+        read_warnings=[w for w in draft.read_warnings.splitlines() if w],
+    )
+
+
+def create_draft(
+    session: Session,
+    source_name: str,
+    document: DocumentText,
+    hints: dict[str, Any],
+    created_by: str | None = None,
+) -> DirectiveDraft:
+    """Keep a loaded document as a draft; parsing problems are the preview's business."""
+    parser.check_readable(document.text)
+    return crud.create_draft(
+        session, source_name, document.text, hints, _ocr(document), document.warnings, created_by
+    )
 
 
 class SearchService:
-    """TF-IDF over every sentence of every duty item, rebuilt when the directives change.
+    """Retrieval over every passage of every live directive, refreshed when directives change.
 
-    An item scores as its best sentence, so a duty buried in a long bullet is still found.
+    The index holds passages keyed by their id; a search within one directive passes that
+    directive's keys, so a province's question is answered only from its own documents.
     """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._signature: tuple[int, str] | None = None
-        self._index = TfidfIndex({})
-        self._items: dict[int, DutyItem] = {}
-        self._item_of: dict[int, int] = {}
+        self._index = PassageIndex({})
+        self._passages: dict[int, tuple[str | None, str, str, int]] = {}
+        self._by_directive: dict[int, set[int]] = {}
+        self._directives: dict[int, DirectiveOut] = {}
 
     def _refresh(self, session: Session) -> None:
         signature = crud.directives_signature(session)
         with self._lock:
             if signature == self._signature:
                 return
-            items = crud.all_items(session)
-            for item in items:
-                session.expunge(item)
-            self._items = {item.id: item for item in items}
-            documents: dict[int, str] = {}
-            self._item_of = {}
-            for item in items:
-                for sentence in sentences(item.text):
-                    key = len(documents)
-                    documents[key] = f"{item.section.heading}. {sentence}"
-                    self._item_of[key] = item.id
-            self._index = TfidfIndex(documents)
+            passages = crud.live_passages(session)
+            self._passages = {
+                p.id: (p.heading, p.audiences, p.text, p.directive_id) for p in passages
+            }
+            self._by_directive = {}
+            for passage in passages:
+                self._by_directive.setdefault(passage.directive_id, set()).add(passage.id)
+            self._directives = {
+                p.directive_id: DirectiveOut.model_validate(p.directive) for p in passages
+            }
+            self._index = PassageIndex(
+                {p.id: f"{p.heading or ''}. {p.text}" if p.heading else p.text for p in passages}
+            )
             self._signature = signature
 
     def search(
@@ -87,28 +142,24 @@ class SearchService:
         tet_name: str | None = None,
         limit: int = 3,
     ) -> list[SearchHit]:
-        """Best items for query; within the province's directive when a province is named."""
+        """Best passages for query; within the province's directive when a province is named."""
         self._refresh(session)
         keys = None
         if mention is not None:
             directive = crud.directive_for(session, mention, tet_name)
             if directive is None:
                 return []
-            wanted = {item.id for section in directive.sections for item in section.items}
-            keys = {key for key, item_id in self._item_of.items() if item_id in wanted}
-        best: dict[int, float] = {}
-        for hit in self._index.search(without_places(query), keys, limit=50):
-            best.setdefault(self._item_of[hit.key], hit.score)
+            keys = self._by_directive.get(directive.id, set())
         hits = []
-        for item_id, score in list(best.items())[:limit]:
-            item = self._items[item_id]
+        for hit in self._index.search(without_places(query), keys, limit=limit):
+            heading, audiences, text, directive_id = self._passages[hit.key]
             hits.append(
                 SearchHit(
-                    text=item.text,
-                    heading=item.section.heading,
-                    audiences=[c for c in item.section.audiences.split(",") if c],
-                    score=score,
-                    directive=DirectiveOut.model_validate(item.section.directive),
+                    text=text,
+                    heading=heading,
+                    audiences=[c for c in audiences.split(",") if c],
+                    score=hit.score,
+                    directive=self._directives[directive_id],
                 )
             )
         return hits

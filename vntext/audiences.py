@@ -1,53 +1,69 @@
-"""Kinds of organisation a directive addresses, recognised in headings and in users' questions."""
+"""Kinds of organisation a directive addresses, recognised in directive text and in users' questions.
+
+The vocabulary lives in data/audiences.yml (codes, labels, phrases) so a new kind of organisation
+is a data change. One recogniser serves both sides: the parser asks what a heading or a paragraph's
+subject names, the actions ask what a question names.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
 
 from vntext.abbreviations import expand
+from vntext.normalize import nfc
 from vntext.provinces import find_in_text
 
-# Code -> folded phrases (after abbreviation expansion) that name it.
-AUDIENCE_PHRASES: dict[str, tuple[str, ...]] = {
-    "buu_chinh": ("buu chinh", "chuyen phat", "buu gui", "buu dien", "kt1"),
-    "vien_thong": ("vien thong", "nha mang", "mang di dong", "tram bts", "bts"),
-    "internet": ("internet",),
-    "truyen_hinh_tra_tien": ("truyen hinh tra tien", "truyen hinh cap", "iptv"),
-    "so_nganh_ubnd": (
-        "so, ban, nganh",
-        "so ban nganh",
-        "uy ban nhan dan",
-        "cac so",
-        "huyen, thanh pho",
-    ),
-    "bao_chi": (
-        "bao chi",
-        "dai phat thanh",
-        "dai ptth",
-        "dai pt-th",
-        "bao lang son",
-        "thong tin co so",
-    ),
-    "trung_tam_cntt": ("trung tam cong nghe thong tin", "trung tam cong nghe so"),
-}
-
-AUDIENCE_LABELS: dict[str, str] = {
-    "buu_chinh": "doanh nghiệp bưu chính, chuyển phát",
-    "vien_thong": "doanh nghiệp viễn thông",
-    "internet": "doanh nghiệp Internet",
-    "truyen_hinh_tra_tien": "doanh nghiệp truyền hình trả tiền",
-    "so_nganh_ubnd": "các sở, ban, ngành và UBND cấp huyện",
-    "bao_chi": "báo chí, đài phát thanh – truyền hình",
-    "trung_tam_cntt": "trung tâm công nghệ thông tin",
-    "doanh_nghiep_cu_the": "doanh nghiệp được nêu tên",
-    "chung": "mọi cơ quan, đơn vị",
-}
+AUDIENCES_YML = Path(__file__).resolve().parent.parent / "data" / "audiences.yml"
+GENERAL = "chung"
+NAMED_ENTERPRISE = "doanh_nghiep_cu_the"
 
 
-_BRAND_RE = re.compile(
-    r"(?<!\w)(vnpt|viettel|mobifone|vinaphone|vietnamobile|fpt|sctv|vtvcab)(?!\w)"
+@dataclass(frozen=True)
+class Audience:
+    """One kind of organisation: its code, label and the patterns that name it."""
+
+    code: str
+    label: str
+    patterns: tuple[re.Pattern[str], ...]
+    question_patterns: tuple[re.Pattern[str], ...]
+    accented: tuple[re.Pattern[str], ...]
+
+
+def _phrase_re(phrase: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)")
+
+
+@lru_cache(maxsize=1)
+def _table() -> tuple[tuple[Audience, ...], re.Pattern[str]]:
+    data = yaml.safe_load(AUDIENCES_YML.read_text(encoding="utf-8"))
+    audiences = tuple(
+        Audience(
+            code=row["code"],
+            label=row["label"],
+            patterns=tuple(_phrase_re(p) for p in row.get("phrases") or []),
+            question_patterns=tuple(_phrase_re(p) for p in row.get("question_only") or []),
+            accented=tuple(re.compile(p) for p in row.get("accented") or []),
+        )
+        for row in data["audiences"]
+    )
+    brands = re.compile(rf"(?<!\w)({'|'.join(map(re.escape, data.get('brands') or []))})(?!\w)")
+    return audiences, brands
+
+
+def labels() -> dict[str, str]:
+    """Code -> Vietnamese label, in the table's order."""
+    return {audience.code: audience.label for audience in _table()[0]}
+
+
+AUDIENCE_LABELS: dict[str, str] = labels()
+_LOCAL_UNIT_RE = re.compile(
+    r"(?<!\w)(?:vien thong|buu dien)\s+(?:tinh\s+|thanh pho\s+)?(?P<rest>.+)"
 )
-_LOCAL_UNIT_RE = re.compile(r"(?<!\w)(?:vien thong|buu dien)\s+(?:tinh\s+)?(?P<rest>.+)")
 
 
 def names_one_enterprise(text: str) -> bool:
@@ -55,22 +71,34 @@ def names_one_enterprise(text: str) -> bool:
     folded = expand(text)
     local = _LOCAL_UNIT_RE.search(folded)
     place = find_in_text(local["rest"]) if local else None
-    return bool(
-        _BRAND_RE.search(folded) or (place and local["rest"].startswith(_fold_name(place.named)))
+    named_place = (
+        place is not None and local is not None and local["rest"].startswith(expand(place.named))
     )
+    return bool(_table()[1].search(folded) or named_place)
 
 
-def _fold_name(name: str) -> str:
-    return expand(name)
+def _positions(text: str, *, question: bool) -> list[tuple[int, str]]:
+    """(first position, code) of every kind the text names."""
+    folded, lowered = expand(text), nfc(text).lower()
+    found = []
+    for audience in _table()[0]:
+        patterns = audience.patterns + (audience.question_patterns if question else ())
+        starts = [m.start() for rx in patterns if (m := rx.search(folded))]
+        starts += [m.start() for rx in audience.accented if (m := rx.search(lowered))]
+        if starts:
+            found.append((min(starts), audience.code))
+    return found
 
 
 def audiences_in(text: str) -> list[str]:
-    """Audience codes named in text, in a stable order; empty when none is named."""
-    folded = expand(text)
-    found = []
-    for code, phrases in AUDIENCE_PHRASES.items():
-        if any(re.search(rf"(?<!\w){re.escape(p)}(?!\w)", folded) for p in phrases):
-            found.append(code)
+    """Codes a user's question names, in the table's order; empty when none is named."""
+    order = list(AUDIENCE_LABELS)
+    codes = sorted((code for _, code in _positions(text, question=True)), key=order.index)
     if names_one_enterprise(text):
-        found.append("doanh_nghiep_cu_the")
-    return found
+        codes.append(NAMED_ENTERPRISE)
+    return codes
+
+
+def audiences_named(text: str) -> list[str]:
+    """Codes a heading or a paragraph's subject names, in the order the text names them."""
+    return [code for _, code in sorted(_positions(text, question=False))]

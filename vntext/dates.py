@@ -472,32 +472,34 @@ def _day_only_start(day: int, end: date) -> date:
     return month_start.replace(day=day)
 
 
-def _range_dates(first: date, last: date) -> tuple[date, ...]:
-    """One date per day, first to last inclusive, at most MAX_RANGE_DAYS of them."""
+def _range_dates(first: date, last: date, limit: int = MAX_RANGE_DAYS) -> tuple[date, ...]:
+    """One date per day, first to last inclusive, at most ``limit`` of them."""
     if last < first:
         raise DateParseError(
             f"Ngày kết thúc {last:%d/%m/%Y} đứng trước ngày bắt đầu {first:%d/%m/%Y}. "
             "Vui lòng nhập lại, ví dụ: từ 08/02 đến 14/02."
         )
     count = (last - first).days + 1
-    if count > MAX_RANGE_DAYS:
+    if count > limit:
         raise DateParseError(
-            f"Khoảng từ {first:%d/%m/%Y} đến {last:%d/%m/%Y} dài {count} ngày, quá {MAX_RANGE_DAYS} "
-            f"ngày. Vui lòng gửi từng đợt không quá {MAX_RANGE_DAYS} ngày, ví dụ: từ 08/02 đến 14/02."
+            f"Khoảng từ {first:%d/%m/%Y} đến {last:%d/%m/%Y} dài {count} ngày, quá {limit} "
+            f"ngày. Vui lòng gửi từng đợt không quá {limit} ngày, ví dụ: từ 08/02 đến 14/02."
         )
     return tuple(first + timedelta(days=offset) for offset in range(count))
 
 
-def _resolve_range(first: _Atom, last: _Atom, anchor: date) -> tuple[date, ...]:
+def _resolve_range(
+    first: _Atom, last: _Atom, anchor: date, limit: int = MAX_RANGE_DAYS
+) -> tuple[date, ...]:
     """Dates of "A đến B": an unyeared end follows the start, an unyeared start precedes a dated end."""
     if first.day_only is not None:
         end = _nearest(last, anchor)
-        return _range_dates(_day_only_start(first.day_only, end), end)
+        return _range_dates(_day_only_start(first.day_only, end), end, limit)
     if first.year is None and last.year is not None:
         end = _exact(last, last.year)
-        return _range_dates(_last_until(first, end), end)
+        return _range_dates(_last_until(first, end), end, limit)
     start = _nearest(first, anchor)
-    return _range_dates(start, _first_from(last, start))
+    return _range_dates(start, _first_from(last, start), limit)
 
 
 def _joined(folded: str, first: _Atom, last: _Atom) -> bool:
@@ -512,7 +514,7 @@ def _with_from(folded: str, start: int) -> int:
     return match.start() if match else start
 
 
-def _matches(text: str, anchor: date) -> list[DateMatch]:
+def _matches(text: str, anchor: date, limit: int = MAX_RANGE_DAYS) -> list[DateMatch]:
     """Every date or range in NFC text, resolved against the anchor."""
     folded = fold_keep_offsets(text)
     atoms = _scan(text, folded, anchor)
@@ -522,7 +524,7 @@ def _matches(text: str, anchor: date) -> list[DateMatch]:
         atom = atoms[index]
         following = atoms[index + 1] if index + 1 < len(atoms) else None
         if following and following.day_only is None and _joined(folded, atom, following):
-            dates = _resolve_range(atom, following, anchor)
+            dates = _resolve_range(atom, following, anchor, limit)
             start = _with_from(folded, atom.start)
             lunar = atom.lunar or following.lunar
             results.append(DateMatch(dates, start, following.end, lunar))
@@ -550,10 +552,13 @@ def find_dates(
 
 
 def find_all_dates(
-    text: str, reference: date | datetime | None = None, tet_year: int | None = None
+    text: str,
+    reference: date | datetime | None = None,
+    tet_year: int | None = None,
+    max_days: int = MAX_RANGE_DAYS,
 ) -> list[DateMatch]:
-    """Every date or range in free text, left to right."""
-    return _matches(nfc(text), _anchor(reference, tet_year))
+    """Every date or range in free text, left to right (a directive's duty period may be long)."""
+    return _matches(nfc(text), _anchor(reference, tet_year), max_days)
 
 
 def parse_dates(
@@ -686,6 +691,15 @@ def _time_atoms(text: str, folded: str, bare_starts: bool = False) -> list[_Time
 def _as_time(minutes: int) -> time:
     """Minutes since midnight as a time; "24h" (1440) is midnight."""
     return time((minutes // 60) % 24, minutes % 60)
+
+
+def find_times(text: str) -> list[tuple[int, int, time]]:
+    """Every clock time in NFC text with its offsets: "9h00", "16 giờ 30", "08:00", "2h chiều"."""
+    text = nfc(text)
+    return [
+        (atom.start, atom.end, _as_time(atom.minutes))
+        for atom in _time_atoms(text, fold_keep_offsets(text))
+    ]
 
 
 def parse_time(text: str) -> time:

@@ -82,3 +82,36 @@ def without_places(text: str) -> str:
     for alias in sorted(_aliases(), key=len, reverse=True):
         folded = re.sub(rf"(?<![\w]){re.escape(alias)}(?![\w])", " ", folded)
     return folded
+
+
+def mentions_in_text(text: str) -> list[tuple[int, int, ProvinceMention]]:
+    """Every province named in free text, longest alias first at each position, left to right."""
+    folded = fold(text)
+    found: list[tuple[int, int, ProvinceMention]] = []
+    for alias, mention in _aliases().items():
+        for match in re.finditer(rf"(?<![\w]){re.escape(alias)}(?![\w])", folded):
+            found.append((match.start(), match.end(), mention))
+    found.sort(key=lambda item: (item[0], -(item[1] - item[0])))
+    kept: list[tuple[int, int, ProvinceMention]] = []
+    for item in found:
+        if not kept or item[0] >= kept[-1][1]:
+            kept.append(item)
+    return kept
+
+
+@lru_cache(maxsize=1)
+def compact_aliases() -> dict[str, ProvinceMention]:
+    """Folded names without spaces ("nghean", "daklak"), as web hosts and e-mail domains spell them."""
+    return {alias.replace(" ", "").replace("-", ""): m for alias, m in _aliases().items()}
+
+
+@lru_cache(maxsize=1)
+def _kinds() -> dict[str, str]:
+    with PROVINCES_CSV.open(encoding="utf-8") as handle:
+        return {row["province"].strip(): row["kind"].strip() for row in csv.DictReader(handle)}
+
+
+def province_kind(name: str) -> str:
+    """ "tỉnh" or "thành phố" (centrally-run cities); a former province was a "tỉnh"."""
+    kind = _kinds().get(name, "tỉnh")
+    return "" if name.lower().startswith("thành phố") else kind

@@ -105,4 +105,5 @@ def wanted_kind(what: str) -> str:
 
 def provinces(session: Session) -> list[str]:
     """Provinces that have a directive (their current one answers for them)."""
-    return sorted(set(session.scalars(select(Directive.province).distinct())))
+    query = select(Directive.province).where(Directive.status == "live").distinct()
+    return sorted(set(session.scalars(query)))

@@ -15,13 +15,16 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from store.knowledge.citation import citation
+from store.knowledge.citation import Source, citation_of
 from store.models import Deadline, Directive, utcnow
 from store.outreach import progress
 from store.outreach.delivery import insert_items
 from store.outreach.models import ReminderRun, Subscription
 from vntext.timefmt import remaining_text, when_text
 
+# A duty period or a reporting window is not something to send; a daily report is reminded
+# before its first day.
+REMINDED_KINDS = ("once", "daily")
 _OFFSET_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([mhd])\s*$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days"}
 SEND_HINT = {"roster": "gửi danh sách trực", "results": "gửi báo cáo kết quả"}
@@ -62,7 +65,7 @@ def _candidates(session: Session, offsets: list[tuple[str, timedelta]], now: dat
         if directive is None or directive.province != province:
             continue
         for deadline in directive.deadlines:
-            if deadline.due_at <= now:
+            if deadline.due_at <= now or deadline.kind not in REMINDED_KINDS:
                 continue
             for label, delta in offsets:
                 if (deadline.id, label) not in done:
@@ -76,8 +79,7 @@ def upcoming(session: Session, offsets: list[tuple[str, timedelta]], now: dateti
 
 def reminder_text(due: Due, now: datetime) -> str:
     directive, deadline = due.directive, due.deadline
-    source = citation(directive.number, directive.issued_day, directive.issued_month,
-                      directive.issued_year, directive.department, directive.issuing_province)  # fmt: skip
+    source = citation_of(Source.of(directive))
     kind = progress.wanted_kind(deadline.what)
     what = deadline.what.rstrip(" .;")
     return (

@@ -1,14 +1,27 @@
-"""Directives: look-up by province, contacts, search over duties, ingestion."""
+"""Directives: look-up by province, contacts, search over passages, and loading with a preview.
+
+Loading is always two steps for staff: a document (text or file) becomes a draft whose preview
+says what was understood; staff correct the province, Tết year or issuer if needed and confirm.
+Only confirmed directives are answered from, reminded about or counted.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, File, Form, HTTPException, Query, Request, Response, UploadFile
 
 from store import crud, services
-from store.api.deps import SessionDep
-from store.knowledge.parser import DirectiveParseError
+from store.api.deps import SessionDep, StaffDep
+from store.knowledge.documents import (
+    DocumentText,
+    UnsupportedDocument,
+    extract,
+    max_document_bytes,
+)
+from store.knowledge.parser import DirectiveParseError, MissingProvince
+from store.knowledge.search import SEARCH_THRESHOLD
+from store.models import DirectiveDraft
 from store.schemas import (
     ContactOut,
     ContactsAnswer,
@@ -16,7 +29,9 @@ from store.schemas import (
     DirectiveIn,
     DirectiveLookup,
     DirectiveOut,
-    IngestSummary,
+    DirectivePreview,
+    DraftCorrection,
+    DraftPending,
     SearchAnswer,
 )
 from vntext.provinces import ProvinceMention, resolve
@@ -24,6 +39,7 @@ from vntext.provinces import ProvinceMention, resolve
 router = APIRouter(prefix="/api", tags=["directives"])
 ProvinceQuery = Annotated[str, Query(min_length=1, max_length=100)]
 TetQuery = Annotated[str | None, Query(max_length=30)]
+DRAFT_GONE = "Bản nháp này không còn (đã xác nhận hoặc đã hủy). Hãy gửi lại văn bản."
 
 
 def _mention(province: str) -> ProvinceMention:
@@ -34,12 +50,23 @@ def _mention(province: str) -> ProvinceMention:
 
 
 @router.get("/directives", response_model=list[DirectiveOut])
-def list_directives(session: SessionDep, province: str | None = None) -> list[DirectiveOut]:
+def list_directives(
+    session: SessionDep, province: str | None = None, retired: bool = False
+) -> list[DirectiveOut]:
     current = None
     if province:
         mention = resolve(province)
         current = mention.current if mention else province
-    return [DirectiveOut.model_validate(d) for d in crud.list_directives(session, current)]
+    return [
+        DirectiveOut.model_validate(d)
+        for d in crud.list_directives(session, current, include_retired=retired)
+    ]
+
+
+@router.get("/directives/provinces", response_model=list[str])
+def directive_provinces(session: SessionDep) -> list[str]:
+    """Provinces whose directives the bot answers from, most recently loaded first (buttons)."""
+    return crud.directive_provinces(session)
 
 
 @router.get("/directives/lookup", response_model=DirectiveLookup)
@@ -76,18 +103,147 @@ def search(
     tet: TetQuery = None,
     limit: Annotated[int, Query(ge=1, le=10)] = 3,
 ) -> SearchAnswer:
-    """Duty items closest to a free-form question, best first, each with its source."""
+    """Passages closest to a free-form question, best first, each with its section and source."""
     mention = _mention(province) if province else None
     service: services.SearchService = request.app.state.search
     hits = service.search(session, q, mention, tet, limit)
-    return SearchAnswer(query=q, province_named=mention.named if mention else None, hits=hits)
+    return SearchAnswer(
+        query=q,
+        province_named=mention.named if mention else None,
+        hits=hits,
+        threshold=SEARCH_THRESHOLD,
+    )
 
 
-@router.post("/directives", response_model=IngestSummary)
-def ingest(session: SessionDep, body: DirectiveIn) -> IngestSummary:
-    """Ingest a directive's text; the same source_name again updates it. 422 when unreadable."""
+# --------------------------------------------------------------------------------------------
+# Loading: draft, preview, correct, confirm
+# --------------------------------------------------------------------------------------------
+
+
+def _draft_answer(draft: DirectiveDraft) -> DirectivePreview | DraftPending:
+    """The draft's preview, or what is missing before there can be one (the province)."""
     try:
-        return services.ingest(session, body.source_name, body.text)
+        return services.draft_preview(draft)
+    except MissingProvince as error:
+        return DraftPending(
+            status="needs_province",
+            draft_id=draft.id,
+            source_name=draft.source_name,
+            message=str(error),
+        )
+
+
+def _new_draft(
+    session: SessionDep,
+    acting: str,
+    source_name: str,
+    document: DocumentText,
+    hints: dict[str, object],
+) -> DirectivePreview | DraftPending:
+    try:
+        draft = services.create_draft(session, source_name, document, hints, acting)
+    except DirectiveParseError as error:
+        raise HTTPException(status_code=422, detail=str(error)) from error
+    return _draft_answer(draft)
+
+
+@router.post("/directives", response_model=DirectivePreview | DraftPending, status_code=201)
+def load_text(
+    session: SessionDep, acting: StaffDep, body: DirectiveIn
+) -> DirectivePreview | DraftPending:
+    """A directive's text as a draft: the preview says what was understood. 422 when unreadable."""
+    hints = services.hints_dict(body.province, body.tet_year, body.issuer)
+    return _new_draft(session, acting, body.source_name, DocumentText(text=body.text), hints)
+
+
+@router.post("/directives/upload", response_model=DirectivePreview | DraftPending, status_code=201)
+def load_file(
+    session: SessionDep,
+    acting: StaffDep,
+    file: Annotated[UploadFile, File()],
+    province: Annotated[str | None, Form(max_length=100)] = None,
+    tet_year: Annotated[int | None, Form(ge=2000, le=2100)] = None,
+    issuer: Annotated[str | None, Form(max_length=200)] = None,
+) -> DirectivePreview | DraftPending:
+    """A document (.docx, .pdf incl. scans, .txt, .html) as a draft, read in the store."""
+    name = (file.filename or "van-ban").rsplit("/", 1)[-1][:255]
+    limit = max_document_bytes()
+    content = file.file.read(limit + 1)
+    if len(content) > limit:
+        size = max(file.size or 0, len(content)) / 1_000_000
+        raise HTTPException(
+            status_code=413,
+            detail=f"Tệp {name} quá lớn ({size:.0f} MB, tối đa {limit / 1_000_000:.0f} MB). "
+            "Hãy gửi bản .docx, hoặc bản scan nhẹ hơn (200–300 dpi, đen trắng).",
+        )
+    try:
+        document = extract(name, content)
+    except UnsupportedDocument as error:
+        raise HTTPException(status_code=422, detail=str(error)) from error
+    hints = services.hints_dict(province, tet_year, issuer, document.meta)
+    return _new_draft(session, acting, name, document, hints)
+
+
+def _draft(session: SessionDep, draft_id: int) -> DirectiveDraft:
+    draft = crud.get_draft(session, draft_id) if 0 < draft_id < 2**62 else None
+    if draft is None:
+        raise HTTPException(status_code=404, detail=DRAFT_GONE)
+    return draft
+
+
+@router.get("/directives/drafts/{draft_id}", response_model=DirectivePreview | DraftPending)
+def get_draft(
+    session: SessionDep, acting: StaffDep, draft_id: int
+) -> DirectivePreview | DraftPending:
+    return _draft_answer(_draft(session, draft_id))
+
+
+def _correct(session: SessionDep, draft: DirectiveDraft, body: DraftCorrection) -> None:
+    if body.province and resolve(body.province) is None:
+        raise HTTPException(status_code=422, detail=f"Không biết tỉnh/thành phố «{body.province}».")
+    crud.correct_draft(session, draft, body.model_dump(exclude_none=True))
+
+
+@router.patch("/directives/drafts/{draft_id}", response_model=DirectivePreview | DraftPending)
+def correct_draft(
+    session: SessionDep, acting: StaffDep, draft_id: int, body: DraftCorrection
+) -> DirectivePreview | DraftPending:
+    """Correct the province, Tết year or issuer; the preview is read again with them."""
+    draft = _draft(session, draft_id)
+    _correct(session, draft, body)
+    return _draft_answer(draft)
+
+
+@router.post("/directives/drafts/{draft_id}/confirm", response_model=DirectivePreview)
+def confirm_draft(
+    session: SessionDep,
+    acting: StaffDep,
+    draft_id: int,
+    body: DraftCorrection | None = None,
+) -> DirectivePreview:
+    """Make the draft live (or update the directive it repeats): answered from at once."""
+    draft = _draft(session, draft_id)
+    if body is not None:
+        _correct(session, draft, body)
+    try:
+        directive, status = crud.confirm_draft(session, draft)
     except DirectiveParseError as error:
         session.rollback()
         raise HTTPException(status_code=422, detail=str(error)) from error
+    return services.directive_preview(directive, status)
+
+
+@router.delete("/directives/drafts/{draft_id}", status_code=204)
+def discard_draft(session: SessionDep, acting: StaffDep, draft_id: int) -> Response:
+    crud.discard_draft(session, _draft(session, draft_id))
+    return Response(status_code=204)
+
+
+@router.post("/directives/{directive_id}/retire", status_code=204)
+def retire(session: SessionDep, acting: StaffDep, directive_id: int) -> Response:
+    """Stop answering from a directive (replaced by a new one, or loaded by mistake)."""
+    directive = crud.get_directive(session, directive_id) if 0 < directive_id < 2**62 else None
+    if directive is None:
+        raise HTTPException(status_code=404, detail="Không có công văn này.")
+    crud.retire(session, directive)
+    return Response(status_code=204)

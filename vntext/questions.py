@@ -1,0 +1,67 @@
+"""Whether a message asks something, and about what: the line between a question and a command.
+
+"han gui danh sach truc la ngay nao" asks; "gui danh sach truc" commands. Users type without
+diacritics or punctuation, so the cues are question words and frames on folded, abbreviation-
+expanded text: "nào", "gì", "ai", "đâu", "bao giờ", "có … không", "được không", "chưa" at the end.
+"""
+
+from __future__ import annotations
+
+import re
+
+from vntext.abbreviations import expand
+
+_QUESTION_RES = tuple(
+    re.compile(pattern)
+    for pattern in (
+        r"\?",
+        # Particles that end a question.
+        r"(?<!\w)(?:khong|ko|k|hong|hok|chua|nhi|vay|the|ha|ak|a nhi)\s*(?:a|ad|ah|anh|chi|em|ban|sep)?\s*[.!]*$",
+        # Question words.
+        r"(?<!\w)(?:bao gio|khi nao|luc nao|ngay nao|hom nao|bao nhieu|bao lau|the nao|nhu nao|"
+        r"ra sao|lam sao|tai sao|vi sao|o dau|ve dau|qua dau|den dau|lay o dau|cho ai|gui ai|voi ai|"
+        r"la ai|ai la|ai ky|la gi|nhung gi|cai gi|gi|j|nao|sao|dau)(?!\w)",
+        # "có cần / có phải / có được …", "… được không", "… đúng không".
+        r"(?<!\w)co (?:can|phai|duoc|bat buoc|nen|the|bi|gom|kem|ghi)(?!\w)",
+        r"(?<!\w)(?:duoc|phai|dung|dc|can|kip)\s+(?:khong|ko|k|chua)(?!\w)",
+        r"(?<!\w)co(?!\w).{1,60}(?<!\w)(?:khong|ko|k|hong)(?!\w)\s*\S{0,6}\s*$",
+        r"^(?:cho (?:em|toi|minh|chau) )?(?:hoi|xin hoi)(?!\w)",
+        # "là số mấy", "mấy giờ" ("máy" folds to the same word, so only these frames).
+        r"(?<!\w)(?:so may|la may|may gio|may ngay|may lan|may tieng|may phut)(?!\w)",
+        # A keyword query about a deadline: "hạn chót báo cáo kết quả Tết Bính Ngọ".
+        r"^(?:han|thoi han|han chot|han cuoi|han nop|han gui)(?!\w)",
+    )
+)
+_ALTERNATIVE_RE = re.compile(r"(?P<before>(?:\S+ ){1,3})hay (?:la |chi )?(?P<after>\S+)")
+_SUBMISSION_RE = re.compile(
+    r"(?<!\w)(?:bao cao|bao|danh sach|ds|lich truc|su co|ket qua|mau|bieu mau|nop|gui|cap nhat|"
+    r"phu luc|ky so|dinh kem|file)(?!\w)"
+)
+_DEADLINE_RE = re.compile(
+    r"(?<!\w)(?:han|thoi han|han chot|han cuoi|khi nao|bao gio|luc nao|ngay nao|hom nao|"
+    r"truoc ngay|truoc may gio|may gio|muon nhat|cham nhat|tre han|qua han)(?!\w)"
+)
+
+
+def is_question(text: str) -> bool:
+    """True when the message asks something (whatever it asks about)."""
+    folded = expand(text).strip()
+    return any(rx.search(folded) for rx in _QUESTION_RES) or _alternative(folded)
+
+
+def _alternative(folded: str) -> bool:
+    """ "gửi bản giấy hay bản điện tử", "báo cáo sở hay báo cáo bộ": X hay Y, with Y starting like X."""
+    for match in _ALTERNATIVE_RE.finditer(folded):
+        if match["after"] in match["before"].split():
+            return True
+    return False
+
+
+def mentions_submission(text: str) -> bool:
+    """True when the message is about something enterprises send (a report, a roster, a form)."""
+    return bool(_SUBMISSION_RE.search(expand(text)))
+
+
+def asks_about_deadline(text: str) -> bool:
+    """True when the question is about when something is due."""
+    return bool(_DEADLINE_RE.search(expand(text)))
