@@ -11,6 +11,7 @@ measurement behind the engine chosen in store/knowledge/ocr.py.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import subprocess
@@ -124,18 +125,24 @@ def read_with_app(scan: Path) -> tuple[str, int]:
 
 
 def read_with_ocrmypdf(scan: Path) -> tuple[str, int]:
-    """ocrmypdf with the same language, text to a sidecar file, no output PDF."""
+    """ocrmypdf with the same language, text to a sidecar file, no output PDF (OCRMYPDF_ARGS adds
+    options, e.g. "--clean --deskew -j 1")."""
     sidecar = scan.with_suffix(".ocrmypdf.txt")
     subprocess.run(
         [_ocrmypdf(), "-q", "-l", "vie", "--output-type", "none", "--sidecar", str(sidecar),
-         str(scan), "-"],
+         *os.environ.get("OCRMYPDF_ARGS", "").split(), str(scan), "-"],
         check=True, timeout=900,
     )  # fmt: skip
     return sidecar.read_text(encoding="utf-8"), _page_count(scan)
 
 
 def _ocrmypdf() -> str:
-    found = shutil.which("ocrmypdf") or shutil.which("ocrmypdf", path=str(Path(sys.executable).parent))
+    """OCRMYPDF (a path: it is not a dependency of the app), else ocrmypdf on PATH or beside python."""
+    found = (
+        os.environ.get("OCRMYPDF")
+        or shutil.which("ocrmypdf")
+        or shutil.which("ocrmypdf", path=str(Path(sys.executable).parent))
+    )
     if not found:
         raise FileNotFoundError("ocrmypdf")
     return found
@@ -203,7 +210,9 @@ def as_data(scores: list[Score]) -> list[dict[str, object]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--compare", action="store_true", help="also run ocrmypdf on the same scans")
+    parser.add_argument(
+        "--compare", action="store_true", help="also run ocrmypdf on the same scans"
+    )
     args = parser.parse_args(argv)
     from bench.harness import write_results
 

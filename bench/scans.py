@@ -50,7 +50,9 @@ def wrap_line(line: str, font: ImageFont.FreeTypeFont, width: float) -> list[str
     return lines
 
 
-def layout_pages(text: str, font: ImageFont.FreeTypeFont, width: float, rows: float) -> list[list[str]]:
+def layout_pages(
+    text: str, font: ImageFont.FreeTypeFont, width: float, rows: float
+) -> list[list[str]]:
     """Lines per page. Runs of blank lines become one half-line gap (the "" entries)."""
     pages: list[list[str]] = [[]]
     used = 0.0

@@ -6,7 +6,7 @@ any. So each word is judged as a Vietnamese syllable:
 - a word with diacritics counts when, without them, it has the shape of a Vietnamese syllable
   (onset + vowel cluster + final: "thường" → th-uo-ng); "été", "être", "première" do not;
 - a word without diacritics counts when it is one of the few hundred commonest syllables of
-  Vietnamese administrative text ("cac", "doanh", "nghiep", "bao", "cao", "han", "nop"), and half
+  Vietnamese administrative text ("cac", "doanh", "nghiep", "bao", "cao", "han", "nop"), and 0.4
   when it only has the shape of one (English "man", "long" and French "le" have it too).
 
 English, French, Lorem ipsum and Chinese score well below 0.5; Vietnamese, typed either way, above.
@@ -36,8 +36,7 @@ _SYLLABLE_RE = re.compile(
     "^(?:" + "|".join(_ONSETS) + ")?(?:" + "|".join(sorted(_NUCLEI, key=len, reverse=True))
     + ")(?:" + "|".join(c for c in _CODAS if c) + ")?$"
 )  # fmt: skip
-COMMON = set(
-    """
+_COMMON_WORDS = """
     va cua cac nhung duoc trong cho voi khong la co nay mot nguoi de tai theo ve nam ngay thang
     tren den tu da se dang cung nhu thi ma khi neu hoac hay cung bi boi vi nen tuy rang thoi gian
     moi nhieu it het tat ca cac viec phai can nhan gui nop bao cao han chu ky truc tet nguyen dan
@@ -55,11 +54,27 @@ COMMON = set(
     chung minh ho ay day duong nha song nuoc dat troi dong tay bac mien vung lang que huong nong
     son ninh giang soc trang ha tinh hue da nang can tho hai phong noi
     sdt stttt tttt skhcn khcn bcvt vt bc dn attt cntt ttt vnpt viettel mobifone
-    """.split()
-)
+"""
+COMMON = set(_COMMON_WORDS.split())
 # Words that are both common Vietnamese syllables folded and everyday English or French: they
 # count only with diacritics, or half as a bare syllable shape.
-_AMBIGUOUS = {"a", "an", "do", "la", "de", "me", "to", "the", "so", "no", "on", "in", "ma", "ta", "sa"}
+_AMBIGUOUS = {
+    "a",
+    "an",
+    "do",
+    "la",
+    "de",
+    "me",
+    "to",
+    "the",
+    "so",
+    "no",
+    "on",
+    "in",
+    "ma",
+    "ta",
+    "sa",
+}
 
 
 def is_syllable(word: str) -> bool:
@@ -73,7 +88,7 @@ def _word_score(word: str) -> float:
     if folded == lower:
         if folded in COMMON and folded not in _AMBIGUOUS:
             return 1.0
-        return 0.5 if is_syllable(folded) else 0.0
+        return 0.4 if is_syllable(folded) else 0.0
     if not is_syllable(folded):
         return 0.0
     if any(char in _VIETNAMESE_ONLY for char in lower):

@@ -29,7 +29,9 @@ log = logging.getLogger(__name__)
 
 SUPPORTED = (".txt", ".docx", ".pdf", ".html", ".htm")
 DEFAULT_MAX_BYTES = 20_000_000
-MAX_UNZIPPED_BYTES = 200_000_000  # a .docx is a zip: refuse a "zip bomb" before python-docx reads it
+MAX_UNZIPPED_BYTES = (
+    200_000_000  # a .docx is a zip: refuse a "zip bomb" before python-docx reads it
+)
 MIN_PAGE_CHARS = 20  # fewer letters/digits than this on a page with a picture: treat it as a scan
 SEND_INSTEAD = "Hãy gửi bản .docx, .pdf hoặc .txt của công văn."
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".tif", ".tiff", ".bmp", ".webp", ".heic"}
@@ -143,7 +145,9 @@ def _unsupported_suffix(name: str, suffix: str) -> str:
             ".docx hoặc xuất PDF, rồi gửi lại."
         )
     if suffix in (".odt", ".rtf"):
-        return f"Chưa hỗ trợ định dạng {suffix}. Hãy Lưu thành .docx (Word) hoặc xuất PDF rồi gửi lại."
+        return (
+            f"Chưa hỗ trợ định dạng {suffix}. Hãy Lưu thành .docx (Word) hoặc xuất PDF rồi gửi lại."
+        )
     if suffix in IMAGE_SUFFIXES:
         return (
             f"Chưa hỗ trợ định dạng {suffix} (ảnh). Hãy ghép ảnh công văn thành một tệp PDF (ví dụ "
@@ -245,7 +249,9 @@ def _has_images(holder: Any, depth: int = 0) -> bool:
         for reference in xobjects.get_object().values():
             xobject = reference.get_object()
             subtype = xobject.get("/Subtype")
-            if subtype == "/Image" or (subtype == "/Form" and depth < 3 and _has_images(xobject, depth + 1)):
+            if subtype == "/Image" or (
+                subtype == "/Form" and depth < 3 and _has_images(xobject, depth + 1)
+            ):
                 return True
         return False
     except Exception:  # pypdf raises many kinds on odd files; OCR is the safe side
@@ -287,7 +293,9 @@ def _read_pdf(content: bytes, name: str) -> DocumentText:
     limit = ocr.max_pages()
     pages = ocr.ocr_pdf_pages(content, scans[:limit])
     by_number = dict(texts) | {page.number: page.text for page in pages}
-    document_text = _from_ocr(pages, [by_number[number] for number in sorted(by_number)], merged=True)
+    document_text = _from_ocr(
+        pages, [by_number[number] for number in sorted(by_number)], merged=True
+    )
     if len(scans) > limit:
         document_text.warnings.append(_too_many_pages(limit))
     return document_text
@@ -375,7 +383,10 @@ def extract(name: str, content: bytes) -> DocumentText:
         ) from error
     document.text = _clean(document.text)
     if not document.text:
-        raise UnsupportedDocument(f"Không tìm thấy chữ nào trong {name}. {SEND_INSTEAD}")
+        reason = " ".join(document.warnings[1:]) if document.ocr else ""
+        raise UnsupportedDocument(
+            f"Không tìm thấy chữ nào trong {name}. {reason + ' ' if reason else ''}{SEND_INSTEAD}"
+        )
     if len(document.text) > 200 and not looks_vietnamese(document.text):
         document.warnings.append(
             "Nội dung có vẻ không phải tiếng Việt (hoặc bị lỗi phông chữ cũ như .VnTime): hãy xem "

@@ -22,6 +22,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlparse
 
+import lxml.etree
 import lxml.html
 
 NEVER_CONTENT = ("script", "style", "noscript", "template", "svg", "iframe", "object", "embed",
@@ -125,7 +126,7 @@ def _strip_junk(root: Any) -> None:
     headlines = headline_h1s(root)
     for element in list(root.iter(*NEVER_CONTENT)):
         _drop(element)
-    for element in list(root.iter(lxml.html.HtmlComment)):
+    for element in list(root.iter(lxml.etree.Comment)):
         _drop(element)
     body = root.find("body") if root.find("body") is not None else root
     total = max(1, _text_length(body))
@@ -187,7 +188,10 @@ def _scored_block(body: Any) -> Any:
             continue
         points = 1 + min(length / 100, 3) + paragraph.text_content().count(",")
         parent = paragraph.getparent()
-        for weight, target in ((1.0, parent), (0.5, parent.getparent() if parent is not None else None)):
+        for weight, target in (
+            (1.0, parent),
+            (0.5, parent.getparent() if parent is not None else None),
+        ):
             if target is not None:
                 scores[target] = scores.get(target, 0.0) + points * weight
     if not scores:

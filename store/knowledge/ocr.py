@@ -57,6 +57,7 @@ class OcrPage:
     text: str
     confidence: float | None
     seconds: float
+    error: str | None = None  # why the page gave nothing (timeout…), in Vietnamese
 
 
 def max_pages() -> int:
@@ -140,14 +141,20 @@ def otsu_threshold(histogram: list[int]) -> int:
 def clean_page(image: Image) -> Image:
     """Grey-scale, a 3×3 median against speckles, and paper lifted to white.
 
-    Scanner speckles made Tesseract read a nearly empty page as an image (no text at all) and took
-    it 30 s; after this the same page reads in 1 s. Only the paper side of the Otsu split is
-    whitened, so faint ink and anti-aliased edges keep their grey.
+    Scanner speckles made Tesseract read a nearly empty page (a signature page) as a picture: no
+    text at all, after 30 s; cleaned, it reads in a second. Only the paper side of the Otsu split
+    is whitened, so faint ink and anti-aliased edges keep their grey.
     """
     from PIL import ImageFilter
 
     grey = image.convert("L").filter(ImageFilter.MedianFilter(3))
-    threshold = otsu_threshold(grey.histogram())
+    histogram = grey.histogram()
+    threshold = otsu_threshold(histogram)
+    dark = histogram[:threshold]
+    if sum(dark) and sum(level * n for level, n in enumerate(dark)) / sum(dark) > 160:
+        # A nearly empty page: Otsu split paper from speckles, not ink from paper. Split again
+        # below, where the few lines of ink are.
+        threshold = otsu_threshold(dark + [0] * (256 - threshold))
     return grey.point(lambda value: 255 if value > threshold else value)
 
 
@@ -203,25 +210,32 @@ def ocr_pdf_pages(
     """OCR the given pages of a PDF (the caller caps how many)."""
     check_available(lang)
     return [
-        ocr_image(image, number, lang)
+        _page_or_error(image, number, lang)
         for number, image in zip(numbers, render_pdf_pages(content, numbers, dpi), strict=True)
     ]
+
+
+def _page_or_error(image: Image, number: int, lang: str) -> OcrPage:
+    """One page; a timeout or a Tesseract error costs that page only, with a warning."""
+    try:
+        return ocr_image(image, number, lang)
+    except OcrFailed as error:
+        return OcrPage(number, "", None, 0.0, error=str(error))
 
 
 def ocr_image_bytes(images: list[bytes], lang: str = LANG) -> list[OcrPage]:
     """OCR pictures (from a .docx made of scans), each as one page, in document order."""
     from PIL import Image as PILImage
-    from PIL import UnidentifiedImageError
+    from PIL import ImageOps, UnidentifiedImageError
 
     check_available(lang)
     pages = []
     for number, blob in enumerate(images, start=1):
         try:
-            image = PILImage.open(io.BytesIO(blob))
-            image.load()
+            image = ImageOps.exif_transpose(PILImage.open(io.BytesIO(blob)))  # phone photos
         except (UnidentifiedImageError, OSError):
             continue  # EMF/WMF clip-art and other pictures Pillow cannot open carry no text
-        pages.append(ocr_image(_at_least_dpi(image), number, lang))
+        pages.append(_page_or_error(_at_least_dpi(image), number, lang))
     return pages
 
 
@@ -243,7 +257,9 @@ def ocr_warnings(pages: list[OcrPage], threshold: float = LOW_CONFIDENCE) -> lis
         "ngày giờ và số hiệu văn bản với bản gốc."
     ]
     for page in pages:
-        if page.confidence is not None and page.confidence < threshold:
+        if page.error:
+            warnings.append(page.error)
+        elif page.confidence is not None and page.confidence < threshold:
             warnings.append(
                 f"Trang {page.number} đọc bằng OCR, độ tin cậy thấp ({page.confidence:.0f}%): "
                 "hãy kiểm tra số điện thoại, ngày tháng trong bản xem trước."
