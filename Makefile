@@ -13,13 +13,17 @@ RASA_ENV  := PYTHONPATH=$(CURDIR) RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LE
 MODEL_INPUTS := config.yml $(shell find domain nlu_data stories rasa_ext vntext -type f \
                   \( -name '*.yml' -o -name '*.py' \) 2>/dev/null)
 
-.PHONY: help setup run up down status test lint format train validate rasa-test bench clean \
+.PHONY: help setup system-packages run up down status test lint format train validate rasa-test bench clean \
         compose-config ingest organisations
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
-$(APP_VENV)/.installed: requirements/app.txt
+# Debian packages (Tesseract OCR + Vietnamese, for scanned directives): a quick no-op when present.
+system-packages:  ## install tesseract-ocr, tesseract-ocr-vie with apt-get when missing
+	@bash ops/apt-ensure.sh tesseract-ocr tesseract-ocr-vie
+
+$(APP_VENV)/.installed: requirements/app.txt | system-packages
 	python3.11 -m venv $(APP_VENV) 2>/dev/null || python3 -m venv $(APP_VENV)
 	$(APP_PY) -m pip install -q --upgrade pip
 	$(APP_PY) -m pip install -q -r requirements/app.txt
@@ -81,6 +85,7 @@ bench: setup $(MODEL)  ## latency/throughput/memory, knowledge accuracy, NLU cro
 	$(APP_PY) -m bench.retrieval_bench
 	$(APP_PY) -m bench.nlu_cv
 	$(APP_PY) -m bench.telegram_bench
+	$(APP_PY) -m bench.ocr_bench
 
 clean:  ## remove models and runtime data (keeps virtualenvs)
 	rm -rf models var results
