@@ -899,7 +899,8 @@ class PgTrigram:
     def close(self) -> None:
         import psycopg
 
-        self._db.close()
+        if getattr(self, "_db", None) is not None:
+            self._db.close()
         with psycopg.connect(self._url, autocommit=True) as admin:
             admin.execute(f"DROP DATABASE IF EXISTS {self._database}")
 
@@ -976,10 +977,22 @@ def _timed(
 def measure(
     make: Callable[[], Engine], corpus: Corpus, queries: list[Query], searches: int, budget_s: float
 ) -> dict[str, Any]:
-    """Build, accuracy, latency, add and memory of one engine, in this (fresh) process."""
+    """Build, accuracy, latency, add and memory of one engine, in this (fresh) process; an engine
+    with a close() (PostgreSQL: drops its database) is closed whatever happens."""
+    engine = make()
+    try:
+        return _measure(engine, corpus, queries, searches, budget_s)
+    finally:
+        close = getattr(engine, "close", None)
+        if close is not None:
+            close()
+
+
+def _measure(
+    engine: Engine, corpus: Corpus, queries: list[Query], searches: int, budget_s: float
+) -> dict[str, Any]:
     texts = {key: p.indexed for key, p in corpus.passages.items()}
     doc_of = {key: p.doc for key, p in corpus.passages.items()}
-    engine = make()
     gc.collect()
     before = rss_mb()
     t0 = time.perf_counter()
@@ -1020,7 +1033,6 @@ def measure(
     }
     if isinstance(engine, PgTrigram):
         result["db_mb"] = engine.size_mb()
-        engine.close()
     return result
 
 
@@ -1239,6 +1251,7 @@ def main() -> None:
     for name in names:
         started = time.perf_counter()
         results[name] = run_isolated(candidates[name], corpus, queries, args.searches, args.budget)
+        results[name].setdefault("engine", name)
         status = results[name].get("error") or "ok"
         print(f"{name}: {status} in {time.perf_counter() - started:.0f}s", flush=True)
     text = report(results, corpus, queries)
