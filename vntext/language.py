@@ -57,7 +57,7 @@ _COMMON_WORDS = """
 """
 COMMON = set(_COMMON_WORDS.split())
 # Words that are both common Vietnamese syllables folded and everyday English or French: they
-# count only with diacritics, or half as a bare syllable shape.
+# count only with diacritics, or 0.4 as a bare syllable shape.
 _AMBIGUOUS = {
     "a",
     "an",
