@@ -22,7 +22,8 @@ text layer we do not need, and its sidecar has no word confidences to warn staff
 with the cleaning that made the difference. Without it (plain 300 dpi page) the same scans gave
 92–97 % of characters, lost a phone number, and a nearly empty signature page came back empty after
 28 s. Tesseract's OpenMP threads cost 3× on two busy cores (OMP_THREAD_LIMIT=1 below). psm 6
-(one text block) garbled the two-column letterhead; psm 4 matched psm 3. No explicit deskew: at
+(one text block) garbled the two-column letterhead; psm 4 matched psm 3. lang "vie+eng" found
+the same 43 facts at 99.7 % and 35 % slower than "vie" alone (English words in directives are few). No explicit deskew: at
 0.7° Tesseract copes (at 1.5° with 5 % speckles, 4 document numbers of 11 were lost on one scan).
 """
 
