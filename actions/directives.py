@@ -38,6 +38,23 @@ async def ask_province(dispatcher: CollectingDispatcher, client: StoreClient, to
     )
 
 
+async def quoted_passages(client: StoreClient, tracker: Tracker) -> str | None:
+    """The province's directive passages that answer the message, quoted; None when none does.
+
+    Directives often publish who is on duty and what to do in prose or tables; those answers are
+    public text, so anyone may read them."""
+    mention = province_from(tracker)
+    if mention is None:
+        return None
+    try:
+        answer = await client.search(message_text(tracker), mention.named, tet_from(tracker))
+    except StoreUnavailable:
+        return None
+    threshold = answer.get("threshold", 1.0)
+    hits = [h for h in answer.get("hits", []) if h["score"] >= threshold]
+    return replies.search_text(hits[:2]) if hits else None
+
+
 def names_any(text: str, audiences: list[str]) -> bool:
     """Whether a passage names one of the kinds of organisation asked about."""
     return bool(set(audiences_in(text)) & set(audiences))
@@ -126,14 +143,15 @@ class ActionAnswerDeadlines(DirectiveAnswer):
     async def render(
         self, directive: dict[str, Any], tracker: Tracker, dispatcher: CollectingDispatcher
     ) -> None:
+        question = message_text(tracker)
         if directive.get("deadlines"):
-            say(dispatcher, replies.deadlines_text(directive, now()))
+            say(dispatcher, replies.deadlines_text(directive, now(), question))
             return
+        text = replies.deadlines_text(directive, now(), question)
         hits = await self.passages(directive, tracker)
         if hits:
-            say(dispatcher, replies.passages_text(directive, hits, ", về thời hạn"))
-        else:
-            say(dispatcher, replies.deadlines_text(directive, now()))
+            text += "\n" + replies.passages_text(directive, hits, ", các đoạn liên quan")
+        say(dispatcher, text)
 
 
 class ActionAnswerDuties(DirectiveAnswer):
@@ -147,7 +165,7 @@ class ActionAnswerDuties(DirectiveAnswer):
             await self._from_passages(directive, tracker, dispatcher, audiences)
             return
         buttons = [] if audiences else replies.audience_buttons(directive)
-        text = replies.duties_text(directive, audiences)
+        text = replies.duties_text(directive, audiences, now())
         if buttons:
             text += "\n\nBạn có thể chọn loại đơn vị để xem riêng nhiệm vụ của mình."
         say(dispatcher, text, buttons=buttons)
@@ -179,10 +197,7 @@ class ActionAnswerHolidays(DirectiveAnswer):
     async def render(
         self, directive: dict[str, Any], tracker: Tracker, dispatcher: CollectingDispatcher
     ) -> None:
-        if directive.get("holidays") or not (hits := await self.passages(directive, tracker)):
-            say(dispatcher, replies.holidays_text(directive))
-        else:
-            say(dispatcher, replies.passages_text(directive, hits))
+        say(dispatcher, replies.holidays_text(directive))
 
 
 class ActionAnswerDirective(DirectiveAnswer):

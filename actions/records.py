@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import parsing
 from actions.context import message_text, profile, province_from
-from actions.directives import say
+from actions.directives import quoted_passages, say
 from actions.store_client import STORE_UNAVAILABLE_TEXT, StoreClient, StoreUnavailable
 from vntext.normalize import fold
 from vntext.timefmt import now
@@ -95,7 +95,10 @@ class ActionWhoIsOnDuty(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        published = await quoted_passages(self.client, tracker)
         if profile(tracker).get("role") not in DUTY_ROLES:
+            if published:
+                say(dispatcher, published)
             dispatcher.utter_message(
                 text="Danh sách người đang trực (họ tên, số điện thoại) chỉ dành cho cán bộ trực "
                 "và cán bộ Sở. Bạn có thể hỏi đường dây nóng của Sở, ví dụ: «sđt đường dây nóng Hà Tĩnh»."
@@ -125,6 +128,8 @@ class ActionWhoIsOnDuty(Action):
             dispatcher.utter_message(
                 text=f"Chưa có ai trong danh sách trực đã gửi về Sở đang trực{where} lúc này."
             )
+            if published:
+                say(dispatcher, f"Lịch trực nêu trong văn bản:\n{published}")
             return []
         lines = [f"Đang trực{where}:"]
         for entry in entries:

@@ -5,10 +5,14 @@ Every answer from a directive starts with its source ("Theo công văn số … 
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Any
 
-from vntext.audiences import AUDIENCE_LABELS, GENERAL
+from vntext.abbreviations import expand
+from vntext.audiences import AUDIENCE_LABELS, GENERAL, audiences_in
+from vntext.normalize import fold
+from vntext.provinces import without_places
 from vntext.timefmt import VN_TZ, deadline_when, next_due, remaining_text, when_text
 
 MAX_PROVINCE_BUTTONS = 6
@@ -101,15 +105,135 @@ def _deadline_lines(deadline: dict[str, Any], now: datetime | None) -> list[str]
     return lines
 
 
-def deadlines_text(directive: dict[str, Any], now: datetime | None = None) -> str:
+NO_DEADLINE = "văn bản không nêu thời hạn nộp báo cáo hay danh sách nào"
+# Words every deadline question shares; what remains names the thing asked about.
+_GENERIC = set(
+    [
+        "han",
+        "thoi",
+        "nop",
+        "gui",
+        "bao",
+        "cao",
+        "khi",
+        "nao",
+        "gio",
+        "may",
+        "ngay",
+        "truoc",
+        "la",
+        "cua",
+        "cho",
+        "ve",
+        "tet",
+        "so",
+        "tinh",
+        "thanh",
+        "pho",
+        "doanh",
+        "nghiep",
+        "cac",
+        "phai",
+        "can",
+        "co",
+        "khong",
+        "ko",
+        "k",
+        "a",
+        "nhe",
+        "vay",
+        "the",
+        "den",
+        "luc",
+        "bao",
+        "nhieu",
+        "thong",
+        "tin",
+        "truyen",
+        "khoa",
+        "hoc",
+        "cong",
+        "nghe",
+        "uy",
+        "ban",
+        "nhan",
+        "dan",
+        "sau",
+        "chot",
+        "cuoi",
+        "deadline",
+        "hang",
+        "hom",
+        "nay",
+        "nam",
+        "van",
+        "ban",
+        "cv",
+        "dip",
+        "nguyen",
+        "dan",
+        "o",
+        "tai",
+        "voi",
+        "va",
+    ]
+)
+
+
+def _specific_words(question: str) -> set[str]:
+    return {
+        w for w in re.findall(r"[a-z0-9]+", without_places(expand(question))) if w not in _GENERIC
+    }
+
+
+def _weak_match(question: str, deadlines: list[dict[str, Any]]) -> bool:
+    """The question names something (≥ 2 words) that no deadline of the directive mentions."""
+    wanted = _specific_words(question)
+    if len(wanted) < 2:
+        return False
+    best = max(
+        len(wanted & set(re.findall(r"[a-z0-9]+", fold(f"{d['what']} {d.get('source') or ''}"))))
+        for d in deadlines
+    )
+    return best / len(wanted) < 0.5
+
+
+def _emails(directive: dict[str, Any], deadlines: list[dict[str, Any]]) -> list[str]:
+    """The directive's e-mail addresses, when no deadline names where to send it."""
+    if any(d.get("email") for d in deadlines):
+        return []
+    return [c["email"] for c in directive.get("contacts") or [] if c.get("email")]
+
+
+def deadlines_text(
+    directive: dict[str, Any], now: datetime | None = None, question: str = ""
+) -> str:
     """Each deadline with its hour, lunar day, time left (or since when it passed) and channel."""
     deadlines = directive.get("deadlines") or []
     if not deadlines:
-        return f"{source(directive)}: văn bản không nêu thời hạn nộp báo cáo hay danh sách nào."
+        return f"{source(directive)}: {NO_DEADLINE}."
     lines = [f"{source(directive)}:"]
+    if question and _weak_match(question, deadlines):
+        lines = [
+            f"{source(directive)}: văn bản không nêu thời hạn riêng cho điều bạn hỏi. "
+            "Các thời hạn văn bản nêu:"
+        ]
     for deadline in deadlines:
         lines += _deadline_lines(deadline, now)
+    emails = _emails(directive, deadlines)
+    if emails:
+        lines.append(f"E-mail nhận báo cáo, văn bản: {', '.join(emails)}")
     return "\n".join(lines)
+
+
+def related_deadlines(directive: dict[str, Any], audiences: list[str]) -> list[dict[str, Any]]:
+    """Deadlines and duty periods addressed to one of these kinds of organisation."""
+    wanted = set(audiences)
+    return [
+        d
+        for d in directive.get("deadlines") or []
+        if wanted & set(audiences_in(f"{d.get('who') or ''} {d['what']}"))
+    ]
 
 
 def matching_sections(directive: dict[str, Any], audiences: list[str]) -> list[dict[str, Any]]:
@@ -140,12 +264,21 @@ def audience_words(audiences: list[str]) -> str:
     return ", ".join(AUDIENCE_LABELS.get(code, code) for code in audiences)
 
 
-def duties_text(directive: dict[str, Any], audiences: list[str]) -> str:
-    """Duty items of the sections addressed to the audiences asked about, in the directive's order."""
+def duties_text(
+    directive: dict[str, Any], audiences: list[str], now: datetime | None = None
+) -> str:
+    """Duty items of the sections addressed to the audiences asked about, in the directive's order,
+    then the deadlines and duty periods addressed to them."""
     sections = matching_sections(directive, audiences)
     if not sections:
         return no_section_text(directive, audiences)
-    return "\n".join([f"{source(directive)}, nhiệm vụ:", *_section_lines(sections)])
+    lines = [f"{source(directive)}, nhiệm vụ:", *_section_lines(sections)]
+    related = related_deadlines(directive, audiences) if audiences else []
+    if related:
+        lines.append("\nThời hạn, thời gian trực liên quan:")
+        for deadline in related:
+            lines += _deadline_lines(deadline, now)
+    return "\n".join(lines)
 
 
 def no_section_text(directive: dict[str, Any], audiences: list[str]) -> str:
@@ -189,7 +322,7 @@ def holidays_text(directive: dict[str, Any]) -> str:
     """Days off and flag-flying days, as the directive announces them."""
     holidays = directive.get("holidays") or []
     if not holidays:
-        return f"{source(directive)}: công văn không nêu lịch nghỉ Tết hay lịch treo cờ."
+        return f"{source(directive)}: văn bản không nêu lịch nghỉ Tết hay lịch treo cờ."
     lines = [f"{source(directive)}:"]
     for holiday in holidays:
         start, end = (
@@ -236,8 +369,12 @@ def search_text(hits: list[dict[str, Any]]) -> str:
 
 
 def not_found_text(province_named: str | None) -> str:
-    where = f" của {province_named}" if province_named else ""
-    return f"Xin lỗi, tôi chưa tìm thấy nội dung phù hợp trong công văn{where}."
+    if province_named:
+        return (
+            f"Xin lỗi, tôi chưa tìm thấy nội dung phù hợp trong văn bản của {province_named}: "
+            "văn bản không nêu điều bạn hỏi."
+        )
+    return "Xin lỗi, tôi chưa tìm thấy nội dung phù hợp trong các văn bản đã có."
 
 
 def ask_province_buttons(provinces: list[str]) -> list[dict[str, str]]:

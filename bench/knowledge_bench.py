@@ -185,15 +185,21 @@ def main() -> None:
     print(f"Loading {len(documents)} documents, then asking {len(seeds) + len(general)}…")
     stack.start(timeout=240)
     try:
+        # The seeds are asked while only they are loaded: "no directive for Nghệ An yet" is one of
+        # their facts, and the generalisation set has a Nghệ An directive.
+        seed_answers = asyncio.run(ask_all(stack, seeds))
+        seed_contacts = contacts_by_province(stack)
         loaded = [upload(stack, path) for path in documents]
-        answers = asyncio.run(ask_all(stack, [*seeds, *general]))
+        general_answers = asyncio.run(ask_all(stack, general))
         contacts = contacts_by_province(stack)
         scanned, scan_answers, scan_questions = _scanned_seed(stack, seeds)
     finally:
         stack.stop()
-    seed_results = [score(q, a, contacts) for q, a in zip(seeds, answers[: len(seeds)], strict=True)]
+    seed_results = [
+        score(q, a, seed_contacts) for q, a in zip(seeds, seed_answers, strict=True)
+    ]
     general_results = [
-        score(q, a, contacts) for q, a in zip(general, answers[len(seeds) :], strict=True)
+        score(q, a, contacts) for q, a in zip(general, general_answers, strict=True)
     ]
     scan_results = [
         score(q, a, contacts) for q, a in zip(scan_questions, scan_answers, strict=True)

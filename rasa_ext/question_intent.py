@@ -24,21 +24,52 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from rasa_ext.roster_intent import looks_like_roster
-from vntext.questions import asks_about_deadline, is_question, mentions_submission
+from vntext.audiences import audiences_in
+from vntext.questions import (
+    asks_about_deadline,
+    asks_about_duties,
+    asks_for_contact,
+    is_question,
+    mentions_submission,
+)
 
 SUBMISSION_INTENTS = {"submit_roster", "report_incident", "submit_results", "update_incident"}
 NON_ANSWERS = {"help", "inform", "out_of_scope", "greet", "nlu_fallback"}
+# Question intents a stronger cue may move between (never onto a form).
+QUESTIONS = {"ask_duties", "ask_content", "ask_holiday", "ask_directive_info", "nlu_fallback"}
+
+
+def _topic(text: str) -> str:
+    """The directive question a message about a submission asks: when, whom, or anything else."""
+    if asks_about_deadline(text):
+        return "ask_deadline"
+    return "ask_contact" if asks_for_contact(text) else "ask_content"
 
 
 def question_intent(text: str, predicted: str) -> str | None:
-    """The question intent a message should have instead of ``predicted``, or None to keep it."""
-    if predicted not in SUBMISSION_INTENTS | NON_ANSWERS:
+    """The intent a message should have instead of ``predicted``, or None to keep it.
+
+    A question about a submission never starts its form; among questions, an explicit cue wins
+    over the classifier's guess: a phone or e-mail asked for is a contact question, "phải làm gì"
+    about a named kind of organisation a duties question, "từ ngày nào" a deadline question.
+    """
+    if looks_like_roster(text):
         return None
-    if not is_question(text) or not mentions_submission(text) or looks_like_roster(text):
+    if predicted in SUBMISSION_INTENTS | NON_ANSWERS:
+        if not is_question(text) or not mentions_submission(text):
+            return None
+        if predicted in NON_ANSWERS and predicted != "nlu_fallback" and len(text.split()) < 4:
+            return None
+        return _topic(text)
+    if predicted not in QUESTIONS:
         return None
-    if predicted in NON_ANSWERS and predicted != "nlu_fallback" and len(text.split()) < 4:
-        return None
-    return "ask_deadline" if asks_about_deadline(text) else "ask_content"
+    if asks_for_contact(text) and predicted != "ask_contact":
+        return "ask_contact"
+    if asks_about_duties(text) and audiences_in(text) and predicted != "ask_duties":
+        return "ask_duties"
+    if asks_about_deadline(text) and mentions_submission(text) and predicted != "ask_deadline":
+        return "ask_deadline"
+    return None
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -74,4 +105,3 @@ class QuestionIntentRule(GraphComponent, IntentClassifier):
             message.set(INTENT, intent, add_to_output=True)
             message.set(INTENT_RANKING_KEY, [intent, *ranking], add_to_output=True)
         return messages
-

@@ -97,6 +97,7 @@ class DeadlineOut(BaseModel):
     kind: str = "once"
     starts_at: datetime | None = None
     until_on: date | None = None
+    source: str = ""
 
     @field_validator("due_at", "starts_at")
     @classmethod

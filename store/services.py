@@ -99,6 +99,9 @@ def create_draft(
     )
 
 
+LIST_FOLLOWERS = 4
+
+
 class SearchService:
     """Retrieval over every passage of every live directive, refreshed when directives change.
 
@@ -112,6 +115,7 @@ class SearchService:
         self._index = PassageIndex({})
         self._passages: dict[int, tuple[str | None, str, str, int]] = {}
         self._by_directive: dict[int, set[int]] = {}
+        self._next: dict[int, list[int]] = {}
         self._directives: dict[int, DirectiveOut] = {}
 
     def _refresh(self, session: Session) -> None:
@@ -124,8 +128,18 @@ class SearchService:
                 p.id: (p.heading, p.audiences, p.text, p.directive_id) for p in passages
             }
             self._by_directive = {}
-            for passage in passages:
+            ordered = sorted(passages, key=lambda p: (p.directive_id, p.position))
+            for passage in ordered:
                 self._by_directive.setdefault(passage.directive_id, set()).add(passage.id)
+            self._next = {
+                a.id: [
+                    b.id
+                    for b in ordered[i + 1 : i + 1 + LIST_FOLLOWERS]
+                    if b.directive_id == a.directive_id
+                ]
+                for i, a in enumerate(ordered)
+                if a.text.rstrip().endswith(":")
+            }
             self._directives = {
                 p.directive_id: DirectiveOut.model_validate(p.directive) for p in passages
             }
@@ -153,6 +167,7 @@ class SearchService:
         hits = []
         for hit in self._index.search(without_places(query), keys, limit=limit):
             heading, audiences, text, directive_id = self._passages[hit.key]
+            text = self._with_list(hit.key, text)
             hits.append(
                 SearchHit(
                     text=text,
@@ -163,3 +178,13 @@ class SearchService:
                 )
             )
         return hits
+
+    def _with_list(self, key: int, text: str) -> str:
+        """A passage that introduces a list ("… tại các điểm du lịch:") with the list's items."""
+        followers = [self._passages[k][2] for k in self._next.get(key, [])]
+        items = []
+        for follower in followers:
+            items.append(follower)
+            if not follower.rstrip().endswith((";", ",")):
+                break
+        return " ".join([text, *(f"– {item}" for item in items)]) if items else text

@@ -15,6 +15,8 @@ from pathlib import Path
 from vntext.normalize import fold
 
 PROVINCES_CSV = Path(__file__).resolve().parent.parent / "data" / "provinces-2025.csv"
+# Abbreviations and spellings people use ("HP", "TP.HCM", "Đắc Lắc"), each for a name above.
+ALIASES_CSV = PROVINCES_CSV.with_name("province-aliases.csv")
 _PAREN_RE = re.compile(r"^(?P<name>[^(]+?)\s*\((?P<alias>[^)]+)\)$")
 _PREFIXES = ("tinh ", "thanh pho ", "tp ", "tp. ")
 
@@ -41,10 +43,24 @@ def _aliases() -> dict[str, ProvinceMention]:
                 names = [match["name"], match["alias"]] if match else [part]
                 for name in names:
                     table.setdefault(fold(name), ProvinceMention(names[0].strip(), current))
-    table.setdefault("hcm", ProvinceMention("Thành phố Hồ Chí Minh", "Thành phố Hồ Chí Minh"))
-    table.setdefault("tphcm", ProvinceMention("Thành phố Hồ Chí Minh", "Thành phố Hồ Chí Minh"))
-    table.setdefault("sai gon", ProvinceMention("Thành phố Hồ Chí Minh", "Thành phố Hồ Chí Minh"))
+    with ALIASES_CSV.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            known = table.get(fold(row["name"]).strip())
+            if known is not None:
+                table.setdefault(fold(row["alias"]).strip(), known)
+    # Web hosts, e-mail domains and hurried typing drop the spaces: "nghean", "daklak", "hatinh".
+    for alias, mention in list(table.items()):
+        compact = re.sub(r"[\s.-]+", "", alias)
+        if compact != alias and len(compact) >= 6:
+            table.setdefault(compact, mention)
     return table
+
+
+@lru_cache(maxsize=512)
+def _alias_re(alias: str) -> re.Pattern[str]:
+    """An alias as a whole-word pattern; "thua thien hue" also matches "thua thien - hue"."""
+    words = [re.escape(word) for word in alias.split()]
+    return re.compile(r"(?<![\w])" + r"(?:\s*-\s*|\s+)".join(words) + r"(?![\w])")
 
 
 def current_provinces() -> list[str]:
@@ -69,7 +85,7 @@ def find_in_text(text: str) -> ProvinceMention | None:
     folded = fold(text)
     best: tuple[int, int, ProvinceMention] | None = None
     for alias, mention in _aliases().items():
-        for match in re.finditer(rf"(?<![\w]){re.escape(alias)}(?![\w])", folded):
+        for match in _alias_re(alias).finditer(folded):
             candidate = (match.start(), -len(alias), mention)
             if best is None or candidate[:2] < best[:2]:
                 best = candidate
@@ -80,7 +96,7 @@ def without_places(text: str) -> str:
     """Folded text with every province name removed (so a place name does not steer retrieval)."""
     folded = fold(text)
     for alias in sorted(_aliases(), key=len, reverse=True):
-        folded = re.sub(rf"(?<![\w]){re.escape(alias)}(?![\w])", " ", folded)
+        folded = _alias_re(alias).sub(" ", folded)
     return folded
 
 
@@ -89,7 +105,7 @@ def mentions_in_text(text: str) -> list[tuple[int, int, ProvinceMention]]:
     folded = fold(text)
     found: list[tuple[int, int, ProvinceMention]] = []
     for alias, mention in _aliases().items():
-        for match in re.finditer(rf"(?<![\w]){re.escape(alias)}(?![\w])", folded):
+        for match in _alias_re(alias).finditer(folded):
             found.append((match.start(), match.end(), mention))
     found.sort(key=lambda item: (item[0], -(item[1] - item[0])))
     kept: list[tuple[int, int, ProvinceMention]] = []

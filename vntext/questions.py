@@ -30,16 +30,37 @@ _QUESTION_RES = tuple(
         r"(?<!\w)(?:so may|la may|may gio|may ngay|may lan|may tieng|may phut)(?!\w)",
         # A keyword query about a deadline: "hạn chót báo cáo kết quả Tết Bính Ngọ".
         r"^(?:han|thoi han|han chot|han cuoi|han nop|han gui)(?!\w)",
+        # A keyword query for a contact or a form: "email gửi báo cáo tổng kết Đắk Lắk".
+        r"^(?:(?:cho (?:em|toi|minh|chau) )?xin )?(?:email|so dien thoai|dien thoai|so di dong|"
+        r"duong day nong|dia chi|mau|bieu mau)(?!\w)",
     )
 )
 _ALTERNATIVE_RE = re.compile(r"(?P<before>(?:\S+ ){1,3})hay (?:la |chi )?(?P<after>\S+)")
 _SUBMISSION_RE = re.compile(
-    r"(?<!\w)(?:bao cao|bao|danh sach|ds|lich truc|su co|ket qua|mau|bieu mau|nop|gui|cap nhat|"
+    r"(?<!\w)(?:bao cao|bao|danh sach|ds|lich truc|truc|su co|ket qua|mau|bieu mau|nop|gui|cap nhat|"
     r"phu luc|ky so|dinh kem|file)(?!\w)"
+)
+_CONTACT_NOUN = (
+    r"(?:so dien thoai|dien thoai|so di dong|di dong|so may|duong day nong|email|dia chi email|"
+    r"so lien he|so truc|so may truc)"
+)
+_CONTACT_RES = tuple(
+    re.compile(pattern)
+    for pattern in (
+        rf"^(?:(?:cho (?:em|toi|minh|chau) )?xin )?{_CONTACT_NOUN}(?!\w)",
+        rf"(?<!\w){_CONTACT_NOUN}(?!\w).{{0,30}}(?<!\w)(?:nao|gi|bao nhieu|may|cua ai|la gi)(?!\w)",
+        rf"(?<!\w)(?:xin|cho xin|so cua|sdt cua|email cua)(?!\w).{{0,20}}{_CONTACT_NOUN}?",
+        r"(?<!\w)(?:lien he|goi|hoi|phoi hop voi)(?: voi| cho)? (?:ai|so nao|dau)(?!\w)",
+    )
+)
+_DUTY_RE = re.compile(
+    r"(?<!\w)(?:lam gi|lam nhung gi|nhiem vu|can lam|phai lam|duoc giao|trach nhiem|"
+    r"yeu cau gi|phai thuc hien|can chuan bi)(?!\w)"
 )
 _DEADLINE_RE = re.compile(
     r"(?<!\w)(?:han|thoi han|han chot|han cuoi|khi nao|bao gio|luc nao|ngay nao|hom nao|"
-    r"truoc ngay|truoc may gio|may gio|muon nhat|cham nhat|tre han|qua han)(?!\w)"
+    r"truoc ngay|truoc may gio|may gio|muon nhat|cham nhat|tre han|qua han|deadline|tu ngay nao|"
+    r"den ngay nao|tu may gio)(?!\w)"
 )
 
 
@@ -65,3 +86,14 @@ def mentions_submission(text: str) -> bool:
 def asks_about_deadline(text: str) -> bool:
     """True when the question is about when something is due."""
     return bool(_DEADLINE_RE.search(expand(text)))
+
+
+def asks_for_contact(text: str) -> bool:
+    """True when the message asks for a phone number, an e-mail or whom to call."""
+    folded = expand(text).strip()
+    return any(rx.search(folded) for rx in _CONTACT_RES)
+
+
+def asks_about_duties(text: str) -> bool:
+    """True when the message asks what someone must do ("phải làm gì", "nhiệm vụ")."""
+    return bool(_DUTY_RE.search(expand(text)))

@@ -79,9 +79,10 @@ class Header:
 _NUMBER_RE = re.compile(
     r"Số\s*[:.]?\s*(?P<no>\d*)\s*/\s*(?P<symbol>[A-ZĐ][A-Za-zĐ&]*(?:\s*-\s*[A-ZĐ][A-Za-zĐ0-9&]*)*)"
 )
+# The place is the capitalised words right before ", ngày" ("… /STTTT-BCVT Yên Bái, ngày …").
 _PLACE_DATE_RE = re.compile(
-    r"(?P<place>[^\W\d][^,:;\d]{1,40}?),\s*(?P<date>ngày\b[^,;]{0,30}?năm\s*\d{4}"
-    r"|ngày\s*\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4})"
+    r"(?<![\w&-])(?P<place>(?:[A-ZĐÀ-Ỹ][^\W\dA-ZĐ]*(?=[\s,])(?:\s+-\s+|\s+)?){1,6}?),\s*(?P<date>ngày\b[^,;]{0,30}?"
+    r"năm\s*\d{4}|ngày\s*\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4})"
 )
 _DATE_PART_RE = {
     "day": re.compile(r"ngày\s+(\d{1,2})\b"),
@@ -120,7 +121,7 @@ def _letterhead(blocks: list[Block]) -> list[str]:
     lines: list[str] = []
     for block in blocks:
         if block.kind == HEADER and is_upper_line(block.text):
-            text = re.split(r"\s+(?:CỘNG H[OÒ]À|ĐỘC LẬP)\b", block.text)[0].strip()
+            text = re.split(r"\s+(?:CỘNG H(?:OÀ|ÒA)|ĐỘC LẬP)\b", block.text)[0].strip()
             if _ORG_LINE_RE.match(text):
                 lines.append(text)
             elif lines and _PLACE_LINE_RE.match(text):

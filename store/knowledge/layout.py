@@ -73,7 +73,7 @@ _PLACE_DATE_RE = re.compile(
     r"(?P<place>[^\W\d][^,:;\d]{1,40}?),\s*(?P<date>ngày\b[^,;]{0,30}?năm\s*\d{4}|ngày\s*\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4})"
 )
 _LETTERHEAD_RE = re.compile(
-    r"^(?:CỘNG H[OÒ]À|ĐỘC LẬP|Độc lập\s*-|UBND\b|[UỦ]Y BAN NHÂN DÂN|SỞ\b|VĂN PHÒNG|BỘ\b|BAN\b|"
+    r"^(?:CỘNG H(?:OÀ|ÒA)|ĐỘC LẬP|Độc lập\s*-|UBND\b|[UỦ]Y BAN NHÂN DÂN|SỞ\b|VĂN PHÒNG|BỘ\b|BAN\b|"
     r"TRUNG TÂM\b|TỔNG CÔNG TY|CÔNG TY|TẬP ĐOÀN|PHÒNG\b|CỤC\b|THANH TRA\b|HỘI ĐỒNG|BCĐ)",
 )
 _APPENDIX_RE = re.compile(r"^(?:PHỤ LỤC|DANH SÁCH|BẢNG|LỊCH TRỰC|DANH BẠ)\b")
@@ -112,7 +112,11 @@ class Block:
         the next plain line. A heading takes only a lower-case continuation: a capitalised line
         after a short title is its first paragraph. Recipient lines behave like headings.
         """
-        if not self.continuable or self.text.endswith(TERMINATORS):
+        if not self.continuable:
+            return False
+        if line[:1].islower() and not self.text.endswith(("./.", ":")):
+            return True  # nothing starts a sentence in lower case: "…trên biển;" / "duy trì…"
+        if self.text.endswith(TERMINATORS):
             return False
         if self.kind == SUBJECT:
             return len(line.split()) <= 15
@@ -150,9 +154,11 @@ def clean_lines(text: str) -> list[tuple[str, bool]]:
     return lines
 
 
-_COLUMN_GAP_RE = re.compile(r"(?:\s{4,}|\t+)(?=\S)")
+_COLUMN_GAP_RE = re.compile(
+    r"(?:\s{4,}|\t+)(?=\S)|\s+(?=CỘNG H(?:OÀ|ÒA)\b|Độc lập\s*[-–]|ĐỘC LẬP\s*[-–])"
+)
 _RIGHT_CELL_RE = re.compile(
-    r"(?:CỘNG H[OÒ]À|Độc lập|ĐỘC LẬP|Số\s*[:.]|[^\W\d][^,:;\d]{1,40}?,\s*ngày\b)"
+    r"(?:CỘNG H(?:OÀ|ÒA)|Độc lập|ĐỘC LẬP|Số\s*[:.]|[^\W\d][^,:;\d]{1,40}?,\s*ngày\b)"
 )
 
 
@@ -321,7 +327,7 @@ _SUBJECT_START_RE = re.compile(
     r"^(?:(?:các|tất cả(?:\s+các)?|mỗi|những)\s+)?(?:doanh nghiệp|dn|đơn vị|cơ quan|công ty|"
     r"tổng công ty|nhà mạng|nhà cung cấp|bưu điện|bưu chính|viễn thông|viettel|vnpt|mobifone|"
     r"vinaphone|fpt|đài|báo|trung tâm|sở|ubnd|ủy ban|uỷ ban|phòng|hệ thống|chi nhánh|"
-    r"doanh nghiệp cung cấp|các doanh|tập đoàn)\b",
+    r"doanh nghiệp cung cấp|các doanh|tập đoàn|thủ trưởng|chủ tịch|giám đốc|lãnh đạo)\b",
     re.IGNORECASE,
 )
 _ASK_RE = re.compile(

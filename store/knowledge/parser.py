@@ -23,9 +23,11 @@ from store.knowledge.layout import (
     BODY_KINDS,
     CLOSING,
     CLOSING_ITEM,
+    HEADING,
     PARA,
     RECIPIENT,
     RECIPIENTS,
+    SIGNATURE,
     Block,
     Passage,
     Section,
@@ -135,13 +137,22 @@ def _is_name_word(word: str) -> bool:
     return word.isalpha() and word[0].isupper() and (len(word) == 1 or word[1:].islower())
 
 
+def _is_name(text: str) -> bool:
+    words = text.split()
+    return 2 <= len(words) <= 6 and all(_is_name_word(w) for w in words)
+
+
 def _signer(blocks: list[Block]) -> str | None:
-    """The name under the signature: the last line of 2-6 capitalised words, no digits."""
-    for block in reversed(blocks[-4:]):
-        if block.kind not in (PARA, CLOSING_ITEM):
+    """The name under the signature: the first name line after the signature block ("KT. GIÁM
+    ĐỐC / PHÓ GIÁM ĐỐC / (Đã ký)"), else the last name line of the document."""
+    for index, block in enumerate(blocks):
+        if block.kind != SIGNATURE:
             continue
-        words = block.text.split()
-        if 2 <= len(words) <= 6 and all(_is_name_word(w) for w in words):
+        for following in blocks[index + 1 : index + 4]:
+            if following.kind in (PARA, CLOSING_ITEM, HEADING) and _is_name(following.text):
+                return following.text
+    for block in reversed(blocks[-4:]):
+        if block.kind in (PARA, CLOSING_ITEM) and _is_name(block.text):
             return block.text
     return None
 

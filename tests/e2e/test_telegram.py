@@ -228,17 +228,44 @@ def test_roster_file_is_shown_then_filed_on_confirmation(
     assert [e["full_name"] for e in entries] == ["Nguyễn Văn A", "Trần Thị B"]
 
 
-def test_staff_directive_file_is_answerable_at_once(
+def test_staff_directive_file_is_previewed_then_answerable_once_confirmed(
     gateway: Gateway, telegram: FakeTelegram
 ) -> None:
     text = (DIRECTIVES / "lang-son-2025-stttt-184-tet-at-ty.txt").read_text(encoding="utf-8")
     changed = text.replace("Lạng Sơn", "Cao Bằng").replace("02053.818.657", "02063.852.222")
+    changed = changed.replace("184 /STTTT-HTS", "15 /STTTT-HTS")
     telegram.send_document(1001, "cao-bang.txt", changed.encode())
     telegram.wait_for_text(1001, "Chỉ cán bộ Sở được nạp công văn")
     telegram.send_document(ADMIN_ID, "cao-bang-2025.txt", changed.encode())
-    telegram.wait_for_text(ADMIN_ID, "Trợ lý đã trả lời được theo công văn này", timeout=30)
+    preview = telegram.wait_for_text(ADMIN_ID, "Bản xem trước", timeout=60)
+    assert "Sở TT&TT Cao Bằng" in preview["text"] and "02063.852.222" in preview["text"]
     telegram.send_text(1002, "hotline Cao Bằng")
+    telegram.wait_for_text(1002, "chưa có công văn")  # nothing is answered from a draft
+    telegram.wait_for_text(ADMIN_ID, "Xác nhận")
+    press(telegram, ADMIN_ID, "✅ Xác nhận, áp dụng")
+    telegram.wait_for_text(ADMIN_ID, "Trợ lý đã trả lời được theo văn bản này", timeout=30)
+    telegram.send_text(1002, "sdt duong day nong cao bang")
     telegram.wait_for_text(1002, "02063.852.222")
+
+
+def test_staff_name_the_province_when_the_document_does_not(
+    gateway: Gateway, telegram: FakeTelegram
+) -> None:
+    article = (
+        "Sở Khoa học và Công nghệ đề nghị các doanh nghiệp viễn thông tổ chức trực 24/24 trong "
+        "dịp Tết Nguyên đán Đinh Mùi 2027, bố trí máy phát điện dự phòng cho các trạm BTS ở vùng "
+        "sâu, vùng xa và báo cáo sự cố về Sở qua đường dây nóng 0905 111 222."
+    )
+    telegram.send_document(ADMIN_ID, "bai-viet.txt", article.encode())
+    telegram.wait_for_text(ADMIN_ID, "Gõ tên tỉnh", timeout=60)
+    telegram.send_text(ADMIN_ID, "Điện Biên")
+    preview = telegram.wait_for_text(ADMIN_ID, "Tỉnh/thành phố: Điện Biên (do cán bộ nhập)")
+    assert "Tết Đinh Mùi 2027" in preview["text"]
+    telegram.wait_for_text(ADMIN_ID, "Xác nhận")
+    press(telegram, ADMIN_ID, "✅ Xác nhận, áp dụng")
+    telegram.wait_for_text(ADMIN_ID, "Đã thêm: bai-viet.txt", timeout=30)
+    telegram.send_text(1003, "dien bien co yeu cau may phat dien du phong khong")
+    telegram.wait_for_text(1003, "máy phát điện dự phòng")
 
 
 def test_staff_organisation_list_makes_silent_enterprises_pending(

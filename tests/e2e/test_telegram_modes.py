@@ -14,6 +14,7 @@ import pytest
 
 from ops.ports import free_port
 from ops.stack import Stack
+from tests.e2e.conftest import STAFF_TOKEN
 from tests.e2e.gateway import ADMIN_ID, BOT_TOKEN, Gateway, wait_until
 from tests.fake_telegram import FakeTelegram
 
@@ -33,9 +34,13 @@ def _seed(stack: Stack) -> None:
     text = DIRECTIVE.read_text(encoding="utf-8").replace("Bắc Ninh", "Quảng Ninh")
     text = text.replace("09h00 ngày 23/02/2026", "09h00 ngày 22/02/2026")
     headers, url = _service(stack), stack.store_url
+    staff = {"Authorization": f"Bearer {STAFF_TOKEN}"}
     response = httpx.post(f"{url}/api/directives", json={"source_name": "quang-ninh-2026.txt", "text": text},
-                          headers=headers, timeout=30)  # fmt: skip
-    assert response.status_code == 200, response.text
+                          headers=staff, timeout=30)  # fmt: skip
+    assert response.status_code == 201, response.text
+    draft = response.json()["draft_id"]
+    confirmed = httpx.post(f"{url}/api/directives/drafts/{draft}/confirm", headers=staff, timeout=30)
+    assert confirmed.status_code == 200, confirmed.text
     for chat, organisation in ((LATE, "Bưu điện tỉnh Quảng Ninh"), (DONE, "Viettel Quảng Ninh")):
         body = {
             "chat_type": "private",
