@@ -38,6 +38,12 @@ async def ask_province(dispatcher: CollectingDispatcher, client: StoreClient, to
     )
 
 
+def relevant_hits(answer: dict[str, Any]) -> list[dict[str, Any]]:
+    """The hits the store judged close enough to quote."""
+    threshold = answer.get("threshold", 1.0)
+    return [h for h in answer.get("hits", []) if h.get("relevant", h["score"] >= threshold)]
+
+
 async def quoted_passages(client: StoreClient, tracker: Tracker) -> str | None:
     """The province's directive passages that answer the message, quoted; None when none does.
 
@@ -50,8 +56,7 @@ async def quoted_passages(client: StoreClient, tracker: Tracker) -> str | None:
         answer = await client.search(message_text(tracker), mention.named, tet_from(tracker))
     except StoreUnavailable:
         return None
-    threshold = answer.get("threshold", 1.0)
-    hits = [h for h in answer.get("hits", []) if h["score"] >= threshold]
+    hits = relevant_hits(answer)
     return replies.search_text(hits[:2]) if hits else None
 
 
@@ -97,12 +102,7 @@ class DirectiveAnswer(Action, metaclass=ABCMeta):
             )
         except StoreUnavailable:
             return []
-        threshold = answer.get("threshold", 1.0)
-        return [
-            hit
-            for hit in answer.get("hits", [])
-            if hit["score"] >= threshold and hit["directive"]["id"] == directive["id"]
-        ]
+        return [hit for hit in relevant_hits(answer) if hit["directive"]["id"] == directive["id"]]
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
@@ -134,7 +134,7 @@ class ActionAnswerContacts(DirectiveAnswer):
     async def render(
         self, directive: dict[str, Any], tracker: Tracker, dispatcher: CollectingDispatcher
     ) -> None:
-        say(dispatcher, replies.contacts_text(directive))
+        say(dispatcher, replies.contacts_text(directive, message_text(tracker)))
 
 
 class ActionAnswerDeadlines(DirectiveAnswer):
@@ -144,13 +144,12 @@ class ActionAnswerDeadlines(DirectiveAnswer):
         self, directive: dict[str, Any], tracker: Tracker, dispatcher: CollectingDispatcher
     ) -> None:
         question = message_text(tracker)
-        if directive.get("deadlines"):
-            say(dispatcher, replies.deadlines_text(directive, now(), question))
-            return
         text = replies.deadlines_text(directive, now(), question)
-        hits = await self.passages(directive, tracker)
-        if hits:
-            text += "\n" + replies.passages_text(directive, hits, ", các đoạn liên quan")
+        deadlines = directive.get("deadlines") or []
+        if not deadlines or replies.weak_match(question, deadlines):
+            hits = await self.passages(directive, tracker)
+            if hits:
+                text += "\n\n" + replies.passages_text(directive, hits, ", các đoạn liên quan")
         say(dispatcher, text)
 
 
@@ -261,8 +260,7 @@ class ActionSearchDirectives(Action):
         except StoreUnavailable:
             dispatcher.utter_message(text=STORE_UNAVAILABLE_TEXT)
             return []
-        threshold = answer.get("threshold", 1.0)
-        hits = [h for h in answer.get("hits", []) if h["score"] >= threshold]
+        hits = relevant_hits(answer)
         if hits:
             say(dispatcher, replies.search_text(hits[:2]))
             return []

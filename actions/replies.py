@@ -54,9 +54,22 @@ def _contact_line(contact: dict[str, Any]) -> str:
     return f"• {label or 'Liên hệ'}: {value}"
 
 
-def contacts_text(directive: dict[str, Any]) -> str:
-    """The directive's phones and e-mails; an honest sentence when it gives none."""
+_EMAIL_ASKED_RE = re.compile(r"(?<!\w)(?:e ?mail|thu dien tu|hop thu)(?!\w)")
+
+
+def contacts_text(directive: dict[str, Any], question: str = "") -> str:
+    """The directive's phones and e-mails; an honest sentence when it gives none (or no e-mail
+    when one was asked for)."""
     contacts = directive.get("contacts") or []
+    if (
+        contacts
+        and _EMAIL_ASKED_RE.search(expand(question))
+        and not any(c.get("email") for c in contacts)
+    ):
+        return "\n".join(
+            [f"{source(directive)}: văn bản không nêu địa chỉ e-mail nào. Số điện thoại liên hệ:"]
+            + [_contact_line(c) for c in contacts]
+        )
     if not contacts:
         return (
             f"{source(directive)}: văn bản không nêu số điện thoại hay e-mail liên hệ nào. "
@@ -186,7 +199,7 @@ def _specific_words(question: str) -> set[str]:
     }
 
 
-def _weak_match(question: str, deadlines: list[dict[str, Any]]) -> bool:
+def weak_match(question: str, deadlines: list[dict[str, Any]]) -> bool:
     """The question names something (≥ 2 words) that no deadline of the directive mentions."""
     wanted = _specific_words(question)
     if len(wanted) < 2:
@@ -213,7 +226,7 @@ def deadlines_text(
     if not deadlines:
         return f"{source(directive)}: {NO_DEADLINE}."
     lines = [f"{source(directive)}:"]
-    if question and _weak_match(question, deadlines):
+    if question and weak_match(question, deadlines):
         lines = [
             f"{source(directive)}: văn bản không nêu thời hạn riêng cho điều bạn hỏi. "
             "Các thời hạn văn bản nêu:"
@@ -321,8 +334,14 @@ def _day(value: str) -> str:
 def holidays_text(directive: dict[str, Any]) -> str:
     """Days off and flag-flying days, as the directive announces them."""
     holidays = directive.get("holidays") or []
+    periods = [d for d in directive.get("deadlines") or [] if d.get("kind") == "period"]
     if not holidays:
-        return f"{source(directive)}: văn bản không nêu lịch nghỉ Tết hay lịch treo cờ."
+        lines = [f"{source(directive)}: văn bản không nêu lịch nghỉ Tết hay lịch treo cờ."]
+        if periods:
+            lines.append("Thời gian trực văn bản nêu:")
+            for period in periods:
+                lines += _deadline_lines(period, None)[:1]
+        return "\n".join(lines)
     lines = [f"{source(directive)}:"]
     for holiday in holidays:
         start, end = (
@@ -330,7 +349,9 @@ def holidays_text(directive: dict[str, Any]) -> str:
             date.fromisoformat(holiday["ends_on"]),
         )
         days = (end - start).days + 1
-        label = "Nghỉ Tết" if holiday["kind"] == "nghi" else "Treo cờ Tổ quốc"
+        label = "Treo cờ Tổ quốc"
+        if holiday["kind"] == "nghi":
+            label = "Nghỉ Tết" if "nghỉ" in holiday["text"].lower() else "Những ngày Tết"
         lines.append(
             f"• {label}: từ {_day(holiday['starts_on'])} đến hết {_day(holiday['ends_on'])} ({days} ngày)."
         )

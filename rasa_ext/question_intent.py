@@ -13,6 +13,7 @@ Runs after DIET and before RosterIntentRule and the FallbackClassifier.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -24,10 +25,14 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from rasa_ext.roster_intent import looks_like_roster
+from vntext.abbreviations import expand
 from vntext.audiences import audiences_in
+from vntext.provinces import find_in_text
 from vntext.questions import (
     asks_about_deadline,
+    asks_about_directive,
     asks_about_duties,
+    asks_about_holidays,
     asks_for_contact,
     is_question,
     mentions_submission,
@@ -36,7 +41,17 @@ from vntext.questions import (
 SUBMISSION_INTENTS = {"submit_roster", "report_incident", "submit_results", "update_incident"}
 NON_ANSWERS = {"help", "inform", "out_of_scope", "greet", "nlu_fallback"}
 # Question intents a stronger cue may move between (never onto a form).
-QUESTIONS = {"ask_duties", "ask_content", "ask_holiday", "ask_directive_info", "nlu_fallback"}
+QUESTIONS = {
+    "ask_contact",
+    "ask_deadline",
+    "ask_duties",
+    "ask_holiday",
+    "ask_directive_info",
+    "ask_content",
+    "ask_on_duty",
+    "nlu_fallback",
+}
+_WHO_RE = re.compile(r"(?<!\w)(?:ai|nguoi nao|nhung ai)(?!\w)")
 
 
 def _topic(text: str) -> str:
@@ -46,30 +61,47 @@ def _topic(text: str) -> str:
     return "ask_contact" if asks_for_contact(text) else "ask_content"
 
 
+def _cued(text: str, predicted: str) -> str | None:
+    """The question intent an explicit cue names (the classifier's own guess, confirmed, included:
+    a cue-backed question is never left to the low-confidence fallback)."""
+    if asks_about_directive(text):
+        cued = "ask_directive_info"
+    elif asks_for_contact(text):
+        cued = "ask_contact"
+    elif asks_about_holidays(text):
+        cued = "ask_holiday"
+    elif asks_about_deadline(text) and mentions_submission(text):
+        cued = "ask_deadline"
+    elif asks_about_duties(text) and audiences_in(text):
+        cued = "ask_duties"
+    else:
+        return None
+    if predicted == "ask_on_duty" and _WHO_RE.search(expand(text)) and cued != "ask_directive_info":
+        return None  # "ai trực …" stays a who-is-on-duty question
+    return cued
+
+
 def question_intent(text: str, predicted: str) -> str | None:
     """The intent a message should have instead of ``predicted``, or None to keep it.
 
     A question about a submission never starts its form; among questions, an explicit cue wins
-    over the classifier's guess: a phone or e-mail asked for is a contact question, "phải làm gì"
-    about a named kind of organisation a duties question, "từ ngày nào" a deadline question.
+    over the classifier's guess: "ai ký" asks about the document, a phone or e-mail asked for is a
+    contact question, "nghỉ Tết" a holiday one, "từ ngày nào" a deadline one, "phải làm gì" about a
+    named kind of organisation a duties one. A question naming a province is never out of scope.
     """
     if looks_like_roster(text):
         return None
-    if predicted in SUBMISSION_INTENTS | NON_ANSWERS:
-        if not is_question(text) or not mentions_submission(text):
-            return None
-        if predicted in NON_ANSWERS and predicted != "nlu_fallback" and len(text.split()) < 4:
-            return None
-        return _topic(text)
+    if predicted in SUBMISSION_INTENTS | NON_ANSWERS - {"nlu_fallback"}:
+        if is_question(text) and mentions_submission(text):
+            if predicted in NON_ANSWERS and len(text.split()) < 4:
+                return None
+            return _cued(text, predicted) or _topic(text)
+        if predicted == "out_of_scope" and is_question(text) and find_in_text(text):
+            return _cued(text, predicted) or "ask_content"
+        return None
     if predicted not in QUESTIONS:
         return None
-    if asks_for_contact(text) and predicted != "ask_contact":
-        return "ask_contact"
-    if asks_about_duties(text) and audiences_in(text) and predicted != "ask_duties":
-        return "ask_duties"
-    if asks_about_deadline(text) and mentions_submission(text) and predicted != "ask_deadline":
-        return "ask_deadline"
-    return None
+    return _cued(text, predicted)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)

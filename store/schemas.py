@@ -153,6 +153,7 @@ class SearchHit(BaseModel):
     heading: str | None
     audiences: list[str]
     score: float
+    relevant: bool = True  # close enough to the question to quote
     directive: DirectiveOut
 
 

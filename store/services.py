@@ -10,7 +10,11 @@ from sqlalchemy.orm import Session
 from store import crud
 from store.knowledge import parser, previews
 from store.knowledge.documents import DocumentText
-from store.knowledge.search import PassageIndex
+from store.knowledge.search import (
+    SEARCH_THRESHOLD,
+    UNSCOPED_SEARCH_THRESHOLD,
+    PassageIndex,
+)
 from store.models import Directive, DirectiveDraft
 from store.schemas import DirectiveOut, DirectivePreview, SearchHit
 from vntext.provinces import ProvinceMention, without_places
@@ -100,6 +104,17 @@ def create_draft(
 
 
 LIST_FOLLOWERS = 4
+# A best hit standing well clear of the rest is an answer even a little under the threshold: a
+# question full of words the passage says otherwise ("nhà mạng" for "doanh nghiệp viễn thông")
+# scores ~0.25 on its one right passage and ~0.05 on the others. Unanswerable questions score
+# flat (bench/retrieval_bench.py: several hits near their best).
+MARGIN = 2.5
+MARGIN_FLOOR = 0.2
+
+
+def threshold(scoped: bool) -> float:
+    """The score a hit needs to be quoted: one directive searched, or all of them."""
+    return SEARCH_THRESHOLD if scoped else UNSCOPED_SEARCH_THRESHOLD
 
 
 class SearchService:
@@ -165,19 +180,26 @@ class SearchService:
                 return []
             keys = self._by_directive.get(directive.id, set())
         hits = []
-        for hit in self._index.search(without_places(query), keys, limit=limit):
+        found = self._index.search(without_places(query), keys, limit=max(limit, 2))
+        floor = threshold(scoped=keys is not None)
+        for rank, hit in enumerate(found):
             heading, audiences, text, directive_id = self._passages[hit.key]
             text = self._with_list(hit.key, text)
+            runner_up = found[rank + 1].score if rank + 1 < len(found) else 0.0
+            relevant = hit.score >= floor or (
+                rank == 0 and hit.score >= MARGIN_FLOOR and hit.score >= MARGIN * runner_up
+            )
             hits.append(
                 SearchHit(
                     text=text,
                     heading=heading,
                     audiences=[c for c in audiences.split(",") if c],
                     score=hit.score,
+                    relevant=relevant,
                     directive=self._directives[directive_id],
                 )
             )
-        return hits
+        return hits[:limit]
 
     def _with_list(self, key: int, text: str) -> str:
         """A passage that introduces a list ("… tại các điểm du lịch:") with the list's items."""

@@ -1,4 +1,8 @@
-"""Abbreviations users type on phones, expanded on folded text before matching or retrieval."""
+"""Abbreviations users type on phones, expanded on folded text before matching or retrieval.
+
+A few everyday words are expanded to the directives' own term too ("nhà mạng" is how users say
+"doanh nghiệp viễn thông"); both questions and passages go through the same expansion.
+"""
 
 from __future__ import annotations
 
@@ -26,6 +30,11 @@ ABBREVIATIONS: dict[str, str] = {
     "hotline": "duong day nong",
     "mail": "email",
     "tet nguyen dan": "tet",
+    "kq": "ket qua",
+    "cb": "can bo",
+    "ttll": "thong tin lien lac",
+    # Words users say for what directives name otherwise.
+    "nha mang": "doanh nghiep vien thong",
 }
 _PATTERN = re.compile(
     r"(?<!\w)("

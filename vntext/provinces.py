@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from vntext.normalize import fold
+from vntext.normalize import fold, nfc
 
 PROVINCES_CSV = Path(__file__).resolve().parent.parent / "data" / "provinces-2025.csv"
 # Abbreviations and spellings people use ("HP", "TP.HCM", "Đắc Lắc"), each for a name above.
@@ -93,11 +93,16 @@ def find_in_text(text: str) -> ProvinceMention | None:
 
 
 def without_places(text: str) -> str:
-    """Folded text with every province name removed (so a place name does not steer retrieval)."""
-    folded = fold(text)
-    for alias in sorted(_aliases(), key=len, reverse=True):
-        folded = _alias_re(alias).sub(" ", folded)
-    return folded
+    """The text with every province name removed, so a place name does not steer retrieval.
+
+    The rest keeps its diacritics: "hỏi" (a question word) and "hội" (a festival) stay apart.
+    """
+    text = nfc(text)
+    folded = "".join((fold(char) or char)[:1] for char in text)  # one folded char per char
+    spans = [(start, end) for start, end, _ in mentions_in_text(folded)]
+    for start, end in reversed(spans):
+        text = f"{text[:start]} {text[end:]}"
+    return text
 
 
 def mentions_in_text(text: str) -> list[tuple[int, int, ProvinceMention]]:

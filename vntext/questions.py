@@ -41,7 +41,7 @@ _SUBMISSION_RE = re.compile(
     r"phu luc|ky so|dinh kem|file)(?!\w)"
 )
 _CONTACT_NOUN = (
-    r"(?:so dien thoai|dien thoai|so di dong|di dong|so may|duong day nong|email|dia chi email|"
+    r"(?:so dien thoai|dien thoai|so di dong|so may|duong day nong|email|dia chi email|"
     r"so lien he|so truc|so may truc)"
 )
 _CONTACT_RES = tuple(
@@ -49,8 +49,9 @@ _CONTACT_RES = tuple(
     for pattern in (
         rf"^(?:(?:cho (?:em|toi|minh|chau) )?xin )?{_CONTACT_NOUN}(?!\w)",
         rf"(?<!\w){_CONTACT_NOUN}(?!\w).{{0,30}}(?<!\w)(?:nao|gi|bao nhieu|may|cua ai|la gi)(?!\w)",
-        rf"(?<!\w)(?:xin|cho xin|so cua|sdt cua|email cua)(?!\w).{{0,20}}{_CONTACT_NOUN}?",
-        r"(?<!\w)(?:lien he|goi|hoi|phoi hop voi)(?: voi| cho)? (?:ai|so nao|dau)(?!\w)",
+        r"(?<!\w)(?:so cua|so dien thoai cua|email cua|so dt cua)(?!\w)",
+        r"(?<!\w)(?:lien he|goi)(?: voi| cho)? (?:ai|so nao|dau)(?!\w)",
+        r"(?<!\w)(?:hoi ai|phoi hop voi ai|bao cho ai)(?!\w)",
     )
 )
 _DUTY_RE = re.compile(
@@ -60,7 +61,7 @@ _DUTY_RE = re.compile(
 _DEADLINE_RE = re.compile(
     r"(?<!\w)(?:han|thoi han|han chot|han cuoi|khi nao|bao gio|luc nao|ngay nao|hom nao|"
     r"truoc ngay|truoc may gio|may gio|muon nhat|cham nhat|tre han|qua han|deadline|tu ngay nao|"
-    r"den ngay nao|tu may gio)(?!\w)"
+    r"den ngay nao|tu may gio|mung may|ngay may|den mung)(?!\w)"
 )
 
 
@@ -97,3 +98,23 @@ def asks_for_contact(text: str) -> bool:
 def asks_about_duties(text: str) -> bool:
     """True when the message asks what someone must do ("phải làm gì", "nhiệm vụ")."""
     return bool(_DUTY_RE.search(expand(text)))
+
+
+_HOLIDAY_RE = re.compile(
+    r"(?<!\w)(?:nghi tet|lich nghi|nghi le|ngay nghi|duoc nghi|nghi may ngay|nghi bao nhieu|"
+    r"treo co|nhung ngay tet|cac ngay tet)(?!\w)"
+)
+_DIRECTIVE_INFO_RE = re.compile(
+    r"(?<!\w)(?:ai ky|nguoi ky|ky boi|ai ban hanh|co quan nao ban hanh|don vi nao ban hanh|"
+    r"ban hanh ngay|so hieu|so bao nhieu|trich yeu|can cu)(?!\w)"
+)
+
+
+def asks_about_holidays(text: str) -> bool:
+    """True when the message asks about days off, flag days or the days of Tết."""
+    return bool(_HOLIDAY_RE.search(expand(text)))
+
+
+def asks_about_directive(text: str) -> bool:
+    """True when the message asks who signed or issued the document, its number or its bases."""
+    return bool(_DIRECTIVE_INFO_RE.search(expand(text)))

@@ -80,6 +80,8 @@ def deadline_when(
             return f"{hours} hằng ngày, từ ngày {_day(local)} đến ngày {_day(until)}"
         return f"{hours} ngày {_day(local)}"
     if kind == "period" and starts is not None:
+        if has_time:
+            return f"từ {when_text(starts)} đến {when_text(due)}"
         return f"từ ngày {_day(starts.astimezone(VN_TZ))} đến hết ngày {_day(local)}"
     return f"trước {when_text(due, has_time)}"
 

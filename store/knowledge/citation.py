@@ -9,7 +9,6 @@ dates are often blank in the documents; the citation keeps exactly what is there
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from store.knowledge.vocabulary import (
@@ -112,15 +111,10 @@ def citation_of(source: Source) -> str:
         kind = DocKind.CONG_VAN
     issuer = issuer_phrase(source)
     if kind == DocKind.BAI_VIET:
+        # The posting date is left out: read next to a deadline it would pass for one.
         where = f" trên {source.source_site}" if source.source_site else ""
-        when = ""
-        if source.published:
-            try:
-                when = f" ngày {date.fromisoformat(source.published):%d/%m/%Y}"
-            except ValueError:
-                when = ""
         about = source.restates or "văn bản"
-        return f"bài viết{where}{when} về {about} của {issuer}"
+        return f"bài viết{where} về {about} của {issuer}"
     when = date_phrase(source.day, source.month, source.year)
     return " ".join(part for part in (_document(source, kind), when, "của", issuer) if part)
 

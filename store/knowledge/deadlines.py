@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import pairwise
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from itertools import pairwise
 
 from store.knowledge.layout import Passage, Section, strip_item
 from vntext.audiences import GENERAL
@@ -83,6 +83,8 @@ _CUE_RE = re.compile(
 _DAILY_RE = re.compile(r"(?<!\w)(?:hằng|hàng|mỗi)\s+ngày(?!\w)|(?<!\w)định kỳ(?!\w)", re.IGNORECASE)
 _DUTY_RE = re.compile(r"(?<!\w)(?:trực|24/24|24/7|thời gian trực|lịch trực)(?!\w)", re.IGNORECASE)
 _OFF_RE = re.compile(r"(?<!\w)nghỉ(?!\w)", re.IGNORECASE)
+# "Trong những ngày Tết (từ 01/02 đến 06/02/2022)": the days of Tết, kept with the days off.
+_TET_DAYS_RE = re.compile(r"(?<!\w)(?:những|các) ngày (?:nghỉ )?Tết(?!\w)", re.IGNORECASE)
 _FLAG_RE = re.compile(r"(?<!\w)treo cờ(?!\w)", re.IGNORECASE)
 _SEND_RE = re.compile(
     r"(?<!\w)(?:gửi|nộp|báo cáo|cập nhật|đăng ký|cung cấp|tổng hợp|hoàn thành)(?!\w)", re.IGNORECASE
@@ -387,6 +389,8 @@ def _range_deadlines(
             )
         ]
     if _DUTY_RE.search(sentence) and not (_OFF_RE.search(sentence) or _FLAG_RE.search(sentence)):
+        inside = [value for start, _, value in times if match.start <= start < match.end]
+        opens, closes = (inside[0], inside[-1]) if len(inside) >= 2 else (None, None)
         return [
             _deadline(
                 sentence,
@@ -394,10 +398,10 @@ def _range_deadlines(
                 context,
                 _what(sentence, match.start, match.end),
                 kind=PERIOD,
-                due=_moment(last, None),
-                has_time=False,
+                due=_moment(last, closes),
+                has_time=closes is not None,
                 lunar_text=None,
-                starts=datetime.combine(first, time(0, 0), tzinfo=LOCAL_TZ),
+                starts=datetime.combine(first, opens or time(0, 0), tzinfo=LOCAL_TZ),
                 until=last,
             )
         ]
@@ -545,7 +549,8 @@ def holidays(
     flags: list[Holiday] = []
     for passage in passages:
         for sentence in sentences(passage.text):
-            is_off, is_flag = bool(_OFF_RE.search(sentence)), bool(_FLAG_RE.search(sentence))
+            is_off = bool(_OFF_RE.search(sentence) or _TET_DAYS_RE.search(sentence))
+            is_flag = bool(_FLAG_RE.search(sentence))
             if not (is_off or is_flag):
                 continue
             try:

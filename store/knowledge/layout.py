@@ -162,10 +162,18 @@ _RIGHT_CELL_RE = re.compile(
 )
 
 
+_WIDE_GAP_RE = re.compile(r"(?<=\S)(?:\s{4,}|\t+)(?=\S)")
+_BLANK_FIELD_RE = re.compile(r"(?:ngày|tháng|Số\s*:)\s*$")
+
+
 def _columns_apart(raw_lines: list[str]) -> list[str]:
-    """A two-column letterhead comes out of PDF and Word as one line ("SỞ KH&CN      Độc lập …"):
-    split it where a wide gap is followed by a header cell (the motto, a place-and-date, "Số:"),
-    so each cell is read on its own. Blanks left for the signer ("ngày     tháng") stay."""
+    """Lines laid out in columns, as PDF, Word and plain text give them.
+
+    A letterhead or signature block puts two cells on one line ("SỞ KH&CN      Độc lập …",
+    "- Lưu: VT.        Rơ Mah Thuận"): the cells are read as lines of their own. Any other line
+    whose words stand in columns is a table row ("Thứ Sáu, 05/02    Đ/c Lê Văn Thiệu"): its
+    cells are joined with " | ". Blanks left for the signer ("ngày     tháng") stay.
+    """
     lines: list[str] = []
     for raw in raw_lines:
         cuts = [m.end() for m in _COLUMN_GAP_RE.finditer(raw) if _RIGHT_CELL_RE.match(raw, m.end())]
@@ -173,8 +181,33 @@ def _columns_apart(raw_lines: list[str]) -> list[str]:
         for cut in cuts:
             lines.append(raw[start:cut])
             start = cut
-        lines.append(raw[start:])
+        lines += _cells(raw[start:])
     return lines
+
+
+def _cells(line: str) -> list[str]:
+    gaps = [m for m in _WIDE_GAP_RE.finditer(line) if not _BLANK_FIELD_RE.search(line[: m.start()])]
+    if not gaps:
+        return [line]
+    cells = []
+    start = 0
+    for gap in gaps:
+        cells.append(line[start : gap.start()].strip())
+        start = gap.end()
+    cells.append(line[start:].strip())
+    if _stacked(cells):
+        return cells
+    return [" | ".join(cells)]
+
+
+def _stacked(cells: list[str]) -> bool:
+    """Cells of a signature or closing block, each a line of its own rather than a table row."""
+    right = cells[-1]
+    words = right.split()
+    name = 2 <= len(words) <= 6 and all(w[:1].isupper() and w[1:] == w[1:].lower() for w in words)
+    return bool(_SIGNATURE_RE.match(right) or _LETTERHEAD_RE.match(right)) or (
+        cells[0].startswith(("-", "Nơi nhận", "+", "•")) and (name or is_upper_line(right))
+    )
 
 
 def is_upper_line(line: str) -> bool:
@@ -258,6 +291,14 @@ class _State:
     closed: bool = False
 
 
+def _is_name_line(line: str) -> bool:
+    """ "Rơ Mah Thuận", "Đặng Quốc Khánh": 2–6 capitalised words and nothing else."""
+    words = line.split()
+    return 2 <= len(words) <= 6 and all(
+        w.isalpha() and w[:1].isupper() and w[1:] == w[1:].lower() for w in words
+    )
+
+
 def _join_wrap(head: str, tail: str) -> str:
     """Join a hard wrap; a wrap right after a hyphen inside a symbol ("TT-" / "BTTTT") closes up."""
     if re.search(r"\S-$", head):
@@ -282,7 +323,8 @@ def blocks_of(text: str) -> list[Block]:
             if blocks and blocks[-1].accepts(line):
                 blocks[-1].text = _join_wrap(blocks[-1].text, line)
                 continue
-            block = Block(PARA, line, bold=bold)
+            # A name on its own line (under a signature) never runs on into the next line.
+            block = Block(PARA, line, bold=bold, continuable=not _is_name_line(line))
         if block.kind == RECIPIENTS:
             state.in_recipients = not block.text
         elif block.kind != RECIPIENT:
@@ -431,6 +473,9 @@ class _Builder:
         self.stack.append(section)
         self.sections.append(section)
         self.current = self.target = section
+        if not inline.strip() and len(block.text.split()) >= 4:
+            # Headings carry facts too: "2. Trong những ngày Tết (từ 01/02 đến 06/02/2022)".
+            self.passages.append(Passage(block.text, section))
         if inline.strip():
             section.items.append(_capitalised(strip_item(inline.strip())))
             self.passages.append(Passage(block.text, section))

@@ -189,10 +189,22 @@ def _audiences_of(section: Section | None) -> tuple[str, ...]:
     return (GENERAL,)
 
 
-def _passages(subject: str, passages: list[Passage]) -> list[ParsedPassage]:
-    """Every passage of the body for retrieval, each at most about PASSAGE_WORDS words."""
-    found = [ParsedPassage(subject, None, (GENERAL,))] if subject else []
+_CITING_RE = re.compile(
+    r"^(?:Căn cứ|Thực hiện (?:Chỉ thị|Công văn|Văn bản|Kế hoạch|Quyết định|Thông báo|Công điện))"
+    r"\b[^:]*$"
+)
+
+
+def _passages(passages: list[Passage]) -> list[ParsedPassage]:
+    """Every passage of the body for retrieval, each at most about PASSAGE_WORDS words.
+
+    The paragraphs that only cite other documents ("Căn cứ Chỉ thị số …") are left out: every
+    directive has them, they share every question's Tết words, and the directive's own facts
+    answer "căn cứ văn bản nào"."""
+    found = []
     for passage in passages:
+        if _CITING_RE.match(passage.text):
+            continue
         heading, audiences = _heading_path(passage.section), _audiences_of(passage.section)
         found += [ParsedPassage(chunk, heading, audiences) for chunk in _chunks(passage.text)]
     return found
@@ -282,7 +294,7 @@ def parse(text: str, hints: Hints | None = None) -> Directive:
         contacts=contacts,
         holidays=days_off,
         flag_schedule=flags,
-        passages=_passages(header.subject, passages),
+        passages=_passages(passages),
         signer=_signer(blocks),
         warnings=[*warnings, *_phone_warnings(flat, contacts)],
     )

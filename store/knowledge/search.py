@@ -57,12 +57,15 @@ PAIR_WEIGHT = 1.5
 _ACCENTED_STOPWORDS = (
     "là gì nào thế như của có không và ở thì phải cần làm tôi mình bạn hỏi ạ à nhé với được "
     "những các tỉnh vậy ai nhiêu mấy đâu hả nhỉ ơi rồi chưa này đó chị giúp muốn biết hôm thôi "
-    "ừ đấy"
+    "ừ đấy yêu cầu "
+    # Every directive is about Tết: the holiday's name and year say nothing about which passage.
+    "tết nguyên đán dịp giáp ất bính đinh mậu kỷ canh nhâm quý tý sửu dần mão thìn tỵ ngọ mùi "
+    "dậu tuất hợi"
 )
 _PLAIN_STOPWORDS = (
-    "la gi nao the nhu cua co khong ko k va o thi phai can lam cho toi minh xin a ah nhe nha "
+    "la gi nao the nhu cua co khong ko k va o thi phai can lam cho toi minh xin a ah nhe "
     "voi duoc nhung cac tinh sao vay khi ai nhieu nhi oi roi hay nay em anh giup muon biet hom "
-    "j u"
+    "j u tet dip"
 )
 _WORD_RE = re.compile(r"\w+")
 _ACCENTED = frozenset(_WORD_RE.findall(_ACCENTED_STOPWORDS))
@@ -75,10 +78,15 @@ _DEADLINE_RE = re.compile(r"\b(?:trước|chậm nhất(?: là)?|hạn)\s+(?:ng�
 _CUES = ((_EMAIL_RE, ["email"]), (_PHONE_RE, ["so", "dien", "thoai"]), (_DEADLINE_RE, ["han"]))
 
 
+# "29 Tết", "30 Tết" are the last days of tháng Chạp, the way directives write them.
+_LATE_TET_RE = re.compile(r"(?<!\w)(2\d|30)\s+t[eếẾ]t(?!\w)", re.IGNORECASE)
+
+
 def content_words(text: str) -> list[str]:
     """Folded, abbreviation-expanded words that carry meaning, in order; fillers dropped."""
     kept = []
-    for word in _WORD_RE.findall(nfc(text).lower()):
+    text = _LATE_TET_RE.sub(r"\1 tháng chạp", nfc(text))
+    for word in _WORD_RE.findall(text.lower()):
         plain = fold(word)
         stop = word in _ACCENTED if word != plain else plain in _PLAIN
         if not stop:

@@ -61,7 +61,8 @@ def test_audiences_named_in_questions(question: str, codes: list[str]) -> None:
 
 
 def test_place_names_do_not_steer_retrieval() -> None:
-    assert "soc trang" not in without_places("Sóc Trăng có yêu cầu roaming không")
+    rest = without_places("Sóc Trăng có yêu cầu roaming không")
+    assert "Sóc Trăng" not in rest and "roaming" in rest and "yêu cầu" in rest
 
 
 def test_retrieval_prefers_shared_words_over_shared_letters() -> None:

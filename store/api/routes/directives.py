@@ -20,7 +20,6 @@ from store.knowledge.documents import (
     max_document_bytes,
 )
 from store.knowledge.parser import DirectiveParseError, MissingProvince
-from store.knowledge.search import SEARCH_THRESHOLD
 from store.models import DirectiveDraft
 from store.schemas import (
     ContactOut,
@@ -111,7 +110,7 @@ def search(
         query=q,
         province_named=mention.named if mention else None,
         hits=hits,
-        threshold=SEARCH_THRESHOLD,
+        threshold=services.threshold(scoped=mention is not None),
     )
 
 
