@@ -211,6 +211,25 @@ def weak_match(question: str, deadlines: list[dict[str, Any]]) -> bool:
     return best / len(wanted) < 0.5
 
 
+_ON_DUTY_RE = re.compile(r"(?<!\w)(?:truc|nghi)(?!\w)")
+
+
+def _duty_days(
+    directive: dict[str, Any], deadlines: list[dict[str, Any]], question: str
+) -> list[str]:
+    """The days off, for a question about when to be on duty that no duty period answers."""
+    if any(d.get("kind") == "period" for d in deadlines) or not _ON_DUTY_RE.search(
+        expand(question)
+    ):
+        return []
+    days = [h for h in directive.get("holidays") or [] if h["kind"] == "nghi"]
+    return [
+        f"• Những ngày nghỉ Tết theo văn bản: từ "
+        f"{_day(h['starts_on'])} đến hết {_day(h['ends_on'])}."
+        for h in days
+    ]
+
+
 def _emails(directive: dict[str, Any], deadlines: list[dict[str, Any]]) -> list[str]:
     """The directive's e-mail addresses, when no deadline names where to send it."""
     if any(d.get("email") for d in deadlines):
@@ -233,6 +252,7 @@ def deadlines_text(
         ]
     for deadline in deadlines:
         lines += _deadline_lines(deadline, now)
+    lines += _duty_days(directive, deadlines, question)
     emails = _emails(directive, deadlines)
     if emails:
         lines.append(f"E-mail nhận báo cáo, văn bản: {', '.join(emails)}")

@@ -66,12 +66,12 @@ def _cued(text: str, predicted: str) -> str | None:
     a cue-backed question is never left to the low-confidence fallback)."""
     if asks_about_directive(text):
         cued = "ask_directive_info"
-    elif asks_for_contact(text):
-        cued = "ask_contact"
     elif asks_about_holidays(text):
         cued = "ask_holiday"
     elif asks_about_deadline(text) and mentions_submission(text):
-        cued = "ask_deadline"
+        cued = "ask_deadline"  # its answer names where to send, e-mail included
+    elif asks_for_contact(text):
+        cued = "ask_contact"
     elif asks_about_duties(text) and audiences_in(text):
         cued = "ask_duties"
     else:
@@ -91,14 +91,18 @@ def question_intent(text: str, predicted: str) -> str | None:
     """
     if looks_like_roster(text):
         return None
-    if predicted in SUBMISSION_INTENTS | NON_ANSWERS - {"nlu_fallback"}:
+    if predicted in SUBMISSION_INTENTS:
         if is_question(text) and mentions_submission(text):
-            if predicted in NON_ANSWERS and len(text.split()) < 4:
-                return None
             return _cued(text, predicted) or _topic(text)
-        if predicted == "out_of_scope" and is_question(text) and find_in_text(text):
-            return _cued(text, predicted) or "ask_content"
         return None
+    if predicted in NON_ANSWERS - {"nlu_fallback"}:
+        if not is_question(text) or len(text.split()) < 4:
+            return None
+        if cued := _cued(text, predicted):
+            return cued
+        if mentions_submission(text):
+            return _topic(text)
+        return "ask_content" if predicted == "out_of_scope" and find_in_text(text) else None
     if predicted not in QUESTIONS:
         return None
     return _cued(text, predicted)
@@ -133,7 +137,12 @@ class QuestionIntentRule(GraphComponent, IntentClassifier):
             if routed is None:
                 continue
             intent = {"name": routed, "confidence": 1.0}
-            ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != routed]
+            # The others are halved so the fallback's ambiguity test does not undo the choice.
+            ranking = [
+                {**r, "confidence": (r.get("confidence") or 0.0) * 0.5}
+                for r in message.get(INTENT_RANKING_KEY) or []
+                if r.get("name") != routed
+            ]
             message.set(INTENT, intent, add_to_output=True)
             message.set(INTENT_RANKING_KEY, [intent, *ranking], add_to_output=True)
         return messages

@@ -61,7 +61,7 @@ _DUTY_RE = re.compile(
 _DEADLINE_RE = re.compile(
     r"(?<!\w)(?:han|thoi han|han chot|han cuoi|khi nao|bao gio|luc nao|ngay nao|hom nao|"
     r"truoc ngay|truoc may gio|may gio|muon nhat|cham nhat|tre han|qua han|deadline|tu ngay nao|"
-    r"den ngay nao|tu may gio|mung may|ngay may|den mung)(?!\w)"
+    r"den ngay nao|tu may gio|mung may|ngay may|den mung|khung gio)(?!\w)"
 )
 
 

@@ -388,10 +388,27 @@ _LEAD_END_RE = re.compile(
 )
 
 
+def _doi_voi_comma(text: str) -> str | None:
+    """ "Đối với các doanh nghiệp viễn thông, Internet, Sở yêu cầu …": X runs to the first comma
+    whose next words do not name a kind of organisation."""
+    match = re.match(r"^Đối với\s+", text, re.IGNORECASE)
+    if match is None:
+        return None
+    chunks = text[match.end() :].split(",")
+    who = chunks[0]
+    for chunk in chunks[1:]:
+        if len(chunk.split()) > 3 or not audiences_named(chunk):
+            break
+        who = f"{who},{chunk}"
+    return f"Đối với {who.strip()}"
+
+
 def _lead(text: str) -> str | None:
     """Who a paragraph addresses: "Đối với X:", "đề nghị các X …", or its subject "Các X tổ chức…"."""
     if match := _DOI_VOI_RE.match(text):
         return f"Đối với {match['who']}"
+    if doi_voi := _doi_voi_comma(text):
+        return doi_voi
     head = " ".join(text.split()[:30])
     subject = _SUBJECT_START_RE.match(head)
     candidate = head if subject else None
