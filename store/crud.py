@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from store.knowledge import parser
@@ -320,22 +320,25 @@ def retire(session: Session, directive: Directive) -> None:
     session.commit()
 
 
-def directives_signature(session: Session) -> tuple[int, str]:
-    """Changes whenever a directive is added, re-ingested or retired (search index freshness)."""
+def live_versions(session: Session) -> dict[int, str]:
+    """A token per live directive that changes whenever its passages are written again (a
+    re-read replaces them, so their highest id moves)."""
     rows = session.execute(
-        select(Directive.id, Directive.sha256, Directive.status, Directive.parser_version).order_by(
-            Directive.id
-        )
+        select(Directive.id, Directive.sha256, func.max(Passage.id))
+        .outerjoin(Passage, Passage.directive_id == Directive.id)
+        .where(Directive.status == LIVE)
+        .group_by(Directive.id, Directive.sha256)
     ).all()
-    return len(rows), "".join(f"{i}:{sha}:{status}:{version}" for i, sha, status, version in rows)
+    return {directive_id: f"{sha}:{top}" for directive_id, sha, top in rows}
 
 
-def live_passages(session: Session) -> list[Passage]:
-    """Every passage of every live directive with its directive loaded (for the search index)."""
+def live_passages(session: Session, directive_ids: list[int]) -> list[Passage]:
+    """The passages of these directives with their directive loaded (for the search index)."""
+    if not directive_ids:
+        return []
     query = (
         select(Passage)
-        .join(Directive)
-        .where(Directive.status == LIVE)
+        .where(Passage.directive_id.in_(directive_ids))
         .options(selectinload(Passage.directive))
     )
     return list(session.scalars(query))

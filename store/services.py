@@ -15,7 +15,7 @@ from store.knowledge.search import (
     UNSCOPED_SEARCH_THRESHOLD,
     PassageIndex,
 )
-from store.models import Directive, DirectiveDraft
+from store.models import Directive, DirectiveDraft, Passage
 from store.schemas import DirectiveOut, DirectivePreview, SearchHit
 from vntext.provinces import ProvinceMention, without_places
 
@@ -118,50 +118,64 @@ def threshold(scoped: bool) -> float:
 
 
 class SearchService:
-    """Retrieval over every passage of every live directive, refreshed when directives change.
+    """Retrieval over every passage of every live directive, kept in step with the store.
 
     The index holds passages keyed by their id; a search within one directive passes that
-    directive's keys, so a province's question is answered only from its own documents.
+    directive's keys, so a province's question is answered only from its own documents. A
+    directive loaded, re-read or retired changes only its own passages in the index (tens of
+    milliseconds), never a rebuild of all of them (seconds at 20,000 passages).
     """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._signature: tuple[int, str] | None = None
+        self._versions: dict[int, str] = {}
         self._index = PassageIndex({})
         self._passages: dict[int, tuple[str | None, str, str, int]] = {}
-        self._by_directive: dict[int, set[int]] = {}
+        self._by_directive: dict[int, list[int]] = {}
         self._next: dict[int, list[int]] = {}
         self._directives: dict[int, DirectiveOut] = {}
 
     def _refresh(self, session: Session) -> None:
-        signature = crud.directives_signature(session)
+        versions = crud.live_versions(session)
         with self._lock:
-            if signature == self._signature:
+            if versions == self._versions:
                 return
-            passages = crud.live_passages(session)
-            self._passages = {
-                p.id: (p.heading, p.audiences, p.text, p.directive_id) for p in passages
-            }
-            self._by_directive = {}
-            ordered = sorted(passages, key=lambda p: (p.directive_id, p.position))
-            for passage in ordered:
-                self._by_directive.setdefault(passage.directive_id, set()).add(passage.id)
-            self._next = {
-                a.id: [
-                    b.id
-                    for b in ordered[i + 1 : i + 1 + LIST_FOLLOWERS]
-                    if b.directive_id == a.directive_id
-                ]
-                for i, a in enumerate(ordered)
-                if a.text.rstrip().endswith(":")
-            }
-            self._directives = {
-                p.directive_id: DirectiveOut.model_validate(p.directive) for p in passages
-            }
-            self._index = PassageIndex(
-                {p.id: f"{p.heading or ''}. {p.text}" if p.heading else p.text for p in passages}
+            stale = [d for d, v in self._versions.items() if versions.get(d) != v]
+            fresh = [d for d, v in versions.items() if self._versions.get(d) != v]
+            for directive_id in stale:
+                self._forget(directive_id)
+            self._learn(crud.live_passages(session, fresh))
+            self._versions = versions
+
+    def _forget(self, directive_id: int) -> None:
+        keys = self._by_directive.pop(directive_id, [])
+        self._index.remove(keys)
+        for key in keys:
+            self._passages.pop(key, None)
+            self._next.pop(key, None)
+        self._directives.pop(directive_id, None)
+
+    def _learn(self, passages: list[Passage]) -> None:
+        ordered = sorted(passages, key=lambda p: (p.directive_id, p.position))
+        for index, passage in enumerate(ordered):
+            self._passages[passage.id] = (
+                passage.heading,
+                passage.audiences,
+                passage.text,
+                passage.directive_id,
             )
-            self._signature = signature
+            self._by_directive.setdefault(passage.directive_id, []).append(passage.id)
+            if passage.directive_id not in self._directives:
+                self._directives[passage.directive_id] = DirectiveOut.model_validate(
+                    passage.directive
+                )
+            if passage.text.rstrip().endswith(":"):
+                self._next[passage.id] = [
+                    b.id
+                    for b in ordered[index + 1 : index + 1 + LIST_FOLLOWERS]
+                    if b.directive_id == passage.directive_id
+                ]
+        self._index.add({p.id: f"{p.heading}. {p.text}" if p.heading else p.text for p in ordered})
 
     def search(
         self,
@@ -178,7 +192,7 @@ class SearchService:
             directive = crud.directive_for(session, mention, tet_name)
             if directive is None:
                 return []
-            keys = self._by_directive.get(directive.id, set())
+            keys = set(self._by_directive.get(directive.id, []))
         hits = []
         found = self._index.search(without_places(query), keys, limit=max(limit, 2))
         floor = threshold(scoped=keys is not None)

@@ -241,6 +241,8 @@ def test_retired_directive_is_no_longer_answered(staff: TestClient) -> None:
     assert staff.post(f"/api/directives/{directive_id}/retire", headers=STAFF_AUTH).status_code == 204
     again = staff.get("/api/directives/lookup", params={"province": "Hà Tĩnh"}, headers=STAFF_AUTH)
     assert again.json()["directive"] is None
+    hits = staff.get("/api/search", params={"q": "chống tin nhắn rác"}, headers=STAFF_AUTH).json()
+    assert all(h["directive"]["id"] != directive_id for h in hits["hits"])
     listed = staff.get("/api/directives", params={"retired": True}, headers=STAFF_AUTH).json()
     assert any(d["id"] == directive_id and d["status"] == "retired" for d in listed)
 
