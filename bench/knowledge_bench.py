@@ -5,6 +5,7 @@ Three parts, each its own table:
 - generalisation: bench/generalisation/questions.yml, questions about directives written for this
   bench in layouts unlike the seeds (kept out of the training data), loaded the way a department
   loads them: uploaded to the store API as files, previewed and confirmed with no hints;
+- holdout: bench/holdout/, a second set written the same way and measured, never tuned on;
 - scanned seed: the Sóc Trăng directive rendered to an image-only PDF at 200 dpi (slight rotation
   and noise), uploaded, read by OCR, and asked its hotline and deadline questions.
 
@@ -35,6 +36,7 @@ from vntext.normalize import nfc
 
 QUESTIONS = PROJECT_ROOT / "bench" / "questions.yml"
 GENERAL_QUESTIONS = PROJECT_ROOT / "bench" / "generalisation" / "questions.yml"
+HOLDOUT_QUESTIONS = PROJECT_ROOT / "bench" / "holdout" / "questions.yml"
 SCANNED_SEED = PROJECT_ROOT / "data" / "directives" / "soc-trang-2024-stttt-tet-giap-thin.txt"
 SCANNED_PROVINCE = "Sóc Trăng"
 FIXED_NOW = "2026-02-10T08:00:00+07:00"
@@ -113,7 +115,9 @@ def upload(stack: Stack, path: Path) -> Loaded:
         confirmed = client.post(f"/api/directives/drafts/{draft['draft_id']}/confirm")
         confirmed.raise_for_status()
         body = confirmed.json()
-        return Loaded(path.name, body["status"], body["citation"], body["province"], body["warnings"])
+        return Loaded(
+            path.name, body["status"], body["citation"], body["province"], body["warnings"]
+        )
 
 
 def contacts_by_province(stack: Stack) -> dict[str, set[str]]:
@@ -165,9 +169,11 @@ def report(name: str, goal: str, results: list[Result]) -> list[str]:
     return [*lines, ""]
 
 
-def _loaded_table(loaded: list[Loaded]) -> list[str]:
+def _loaded_table(
+    loaded: list[Loaded], title: str = "Generalisation documents, uploaded with no hints"
+) -> list[str]:
     lines = [
-        "## Generalisation documents, uploaded with no hints",
+        f"## {title}",
         "",
         "| document | status | cited as | warnings |",
         "|---|---|---|---:|",
@@ -181,6 +187,7 @@ def main() -> None:
     seeds = yaml.safe_load(QUESTIONS.read_text(encoding="utf-8"))
     general = yaml.safe_load(GENERAL_QUESTIONS.read_text(encoding="utf-8"))
     documents = build(bench_dir() / "generalisation")
+    held, held_documents = _holdout()
     stack = fresh_stack("knowledge-stack", TRUTET_NOW=FIXED_NOW, STORE_STAFF_TOKENS=STAFF_TOKEN)
     print(f"Loading {len(documents)} documents, then asking {len(seeds) + len(general)}…")
     stack.start(timeout=240)
@@ -191,19 +198,18 @@ def main() -> None:
         seed_contacts = contacts_by_province(stack)
         loaded = [upload(stack, path) for path in documents]
         general_answers = asyncio.run(ask_all(stack, general))
+        held_loaded = [upload(stack, path) for path in held_documents]
+        held_answers = asyncio.run(ask_all(stack, held))
         contacts = contacts_by_province(stack)
         scanned, scan_answers, scan_questions = _scanned_seed(stack, seeds)
     finally:
         stack.stop()
-    seed_results = [
-        score(q, a, seed_contacts) for q, a in zip(seeds, seed_answers, strict=True)
-    ]
-    general_results = [
-        score(q, a, contacts) for q, a in zip(general, general_answers, strict=True)
-    ]
+    seed_results = [score(q, a, seed_contacts) for q, a in zip(seeds, seed_answers, strict=True)]
+    general_results = [score(q, a, contacts) for q, a in zip(general, general_answers, strict=True)]
     scan_results = [
         score(q, a, contacts) for q, a in zip(scan_questions, scan_answers, strict=True)
     ]
+    held_results = [score(q, a, contacts) for q, a in zip(held, held_answers, strict=True)]
     lines = [
         f"# Directive knowledge benchmark {datetime.now().isoformat(timespec='seconds')}",
         "",
@@ -212,6 +218,8 @@ def main() -> None:
         *report("Seeds (bench/questions.yml)", "≥ 97%", seed_results),
         *_loaded_table(loaded),
         *report("Generalisation (bench/generalisation/questions.yml)", "≥ 90%", general_results),
+        *_loaded_table(held_loaded, "Holdout documents, uploaded with no hints"),
+        *report("Holdout (bench/holdout/questions.yml, never tuned on)", "≥ 90%", held_results),
         f"## Scanned seed: {SCANNED_SEED.name} as an image-only PDF, read by OCR",
         "",
         f"Upload: {scanned.status}; cited as «{scanned.citation}».",
@@ -225,9 +233,21 @@ def main() -> None:
             "seeds": [asdict(r) for r in seed_results],
             "generalisation": [asdict(r) for r in general_results],
             "loaded": [asdict(item) for item in loaded],
+            "holdout": [asdict(r) for r in held_results],
+            "holdout_loaded": [asdict(item) for item in held_loaded],
             "scanned_seed": [asdict(r) for r in scan_results],
         },
     )
+
+
+def _holdout() -> tuple[list[dict], list[Path]]:
+    """The holdout questions and documents, when the set is in the tree."""
+    if not HOLDOUT_QUESTIONS.exists():
+        return [], []
+    from bench.holdout.build import build as build_holdout
+
+    questions = yaml.safe_load(HOLDOUT_QUESTIONS.read_text(encoding="utf-8"))
+    return questions, build_holdout(bench_dir() / "holdout")
 
 
 def _scanned_seed(stack: Stack, seeds: list[dict]) -> tuple[Loaded, list[str], list[dict]]:

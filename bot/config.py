@@ -42,4 +42,4 @@ class GatewaySettings:
     reminder_check_seconds: float = field(
         default_factory=lambda: env_float("REMINDER_CHECK_SECONDS", 600.0)
     )
-    max_file_bytes: int = field(default_factory=lambda: env_int("MAX_UPLOAD_BYTES", 5_000_000))
+    max_file_bytes: int = field(default_factory=lambda: env_int("MAX_UPLOAD_BYTES", 20_000_000))

@@ -35,7 +35,7 @@ UNEXPECTED = "Xin lỗi, đã có lỗi khi xử lý tin nhắn này. Bạn vui 
 STALE_BUTTON = "Nút này đã hết hạn. Bạn vui lòng gõ lại câu trả lời."
 UNSUPPORTED_FILE = (
     "Tôi nhận được tệp {name} nhưng chưa đọc được loại tệp này. Danh sách trực: .xlsx hoặc .csv; "
-    "công văn (cán bộ Sở): .docx, .pdf hoặc .txt."
+    "công văn (cán bộ Sở): .docx, .pdf (kể cả bản scan), .txt hoặc trang web đã lưu (.html)."
 )
 FILE_TOO_BIG = "Tệp quá lớn (tối đa {limit} MB). Bạn vui lòng gửi tệp nhỏ hơn."
 

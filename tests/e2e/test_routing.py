@@ -35,7 +35,9 @@ def parsed(stack: Stack) -> list[tuple[dict[str, str], str]]:
     with httpx.Client(timeout=30) as client:
         for item in items:
             response = client.post(
-                f"{stack.rasa_url}/model/parse", params={"token": token}, json={"text": item["text"]}
+                f"{stack.rasa_url}/model/parse",
+                params={"token": token},
+                json={"text": item["text"]},
             )
             response.raise_for_status()
             results.append((item, response.json()["intent"]["name"]))
@@ -45,13 +47,19 @@ def parsed(stack: Stack) -> list[tuple[dict[str, str], str]]:
 def test_at_least_95_percent_of_questions_and_commands_are_routed_right(
     parsed: list[tuple[dict[str, str], str]],
 ) -> None:
-    wrong = [(item["expect"], intent, item["text"]) for item, intent in parsed if not routed_right(item["expect"], intent)]
+    wrong = [
+        (item["expect"], intent, item["text"])
+        for item, intent in parsed
+        if not routed_right(item["expect"], intent)
+    ]
     share = 1 - len(wrong) / len(parsed)
     assert len(parsed) >= 60
     assert share >= GOAL, f"{share:.1%} routed right; wrong: {wrong}"
 
 
-def test_both_sides_and_both_spellings_are_covered(parsed: list[tuple[dict[str, str], str]]) -> None:
+def test_both_sides_and_both_spellings_are_covered(
+    parsed: list[tuple[dict[str, str], str]],
+) -> None:
     """The set is balanced enough to mean something: questions and each kind of submission,
     with and without diacritics."""
     expects = Counter(item["expect"] for item, _ in parsed)

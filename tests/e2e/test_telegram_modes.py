@@ -39,7 +39,9 @@ def _seed(stack: Stack) -> None:
                           headers=staff, timeout=30)  # fmt: skip
     assert response.status_code == 201, response.text
     draft = response.json()["draft_id"]
-    confirmed = httpx.post(f"{url}/api/directives/drafts/{draft}/confirm", headers=staff, timeout=30)
+    confirmed = httpx.post(
+        f"{url}/api/directives/drafts/{draft}/confirm", headers=staff, timeout=30
+    )
     assert confirmed.status_code == 200, confirmed.text
     for chat, organisation in ((LATE, "Bưu điện tỉnh Quảng Ninh"), (DONE, "Viettel Quảng Ninh")):
         body = {

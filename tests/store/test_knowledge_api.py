@@ -199,7 +199,9 @@ def test_upload_reads_docx_with_a_contacts_table(staff: TestClient, tmp_path: Pa
         document.add_paragraph(line)
     document.add_paragraph("DANH SÁCH ĐẦU MỐI LIÊN HỆ")
     table = document.add_table(rows=2, cols=3)
-    for cell, value in zip(table.rows[0].cells, ("Họ và tên", "Chức vụ", "Điện thoại"), strict=True):
+    for cell, value in zip(
+        table.rows[0].cells, ("Họ và tên", "Chức vụ", "Điện thoại"), strict=True
+    ):
         cell.text = value
     for cell, value in zip(
         table.rows[1].cells, ("Lê Thị Mai", "Phó Trưởng phòng", "0987 222 333"), strict=True
@@ -238,7 +240,9 @@ def test_upload_refuses_a_50_mb_file_before_reading_it(staff: TestClient) -> Non
 def test_retired_directive_is_no_longer_answered(staff: TestClient) -> None:
     lookup = staff.get("/api/directives/lookup", params={"province": "Hà Tĩnh"}, headers=STAFF_AUTH)
     directive_id = lookup.json()["directive"]["id"]
-    assert staff.post(f"/api/directives/{directive_id}/retire", headers=STAFF_AUTH).status_code == 204
+    assert (
+        staff.post(f"/api/directives/{directive_id}/retire", headers=STAFF_AUTH).status_code == 204
+    )
     again = staff.get("/api/directives/lookup", params={"province": "Hà Tĩnh"}, headers=STAFF_AUTH)
     assert again.json()["directive"] is None
     hits = staff.get("/api/search", params={"q": "chống tin nhắn rác"}, headers=STAFF_AUTH).json()
