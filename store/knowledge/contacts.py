@@ -181,12 +181,13 @@ def _columns(cells: list[str]) -> dict[str, int] | None:
 def _row_contacts(cells: list[str], roles: dict[str, int] | None) -> list[ParsedContact]:
     """The phones and e-mails of one table row, named by the row's other cells."""
     row = " | ".join(cells)
-    name = (
-        cells[roles["name"]] if roles and "name" in roles and roles["name"] < len(cells) else None
-    )
-    if name is None:
+    named = cells[roles["name"]] if roles and "name" in roles and roles["name"] < len(cells) else ""
+    # The name column of a contacts table also holds units ("Trực ban Sở"): a unit is a title.
+    name = named if _looks_like_name(named) else None
+    if name is None and not named:
         name = next((c for c in cells if _looks_like_name(c) and not re.search(r"\d", c)), None)
-    described = [
+    described = [named] if named and name is None else []
+    described += [
         cells[roles[key]]
         for key in ("title", "unit")
         if roles and key in roles and roles[key] < len(cells) and cells[roles[key]]

@@ -403,8 +403,15 @@ def _doi_voi_comma(text: str) -> str | None:
     return f"Đối với {who.strip()}"
 
 
+_CONNECTOR_RE = re.compile(
+    r"^(?:Theo đó|Ngoài ra|Đồng thời|Bên cạnh đó|Cụ thể|Trong đó|Mặt khác|Riêng)\s*,?\s*",
+    re.IGNORECASE,
+)
+
+
 def _lead(text: str) -> str | None:
     """Who a paragraph addresses: "Đối với X:", "đề nghị các X …", or its subject "Các X tổ chức…"."""
+    text = _CONNECTOR_RE.sub("", text)
     if match := _DOI_VOI_RE.match(text):
         return f"Đối với {match['who']}"
     if doi_voi := _doi_voi_comma(text):
