@@ -121,12 +121,6 @@ def mentions_in_text(text: str) -> list[tuple[int, int, ProvinceMention]]:
 
 
 @lru_cache(maxsize=1)
-def compact_aliases() -> dict[str, ProvinceMention]:
-    """Folded names without spaces ("nghean", "daklak"), as web hosts and e-mail domains spell them."""
-    return {alias.replace(" ", "").replace("-", ""): m for alias, m in _aliases().items()}
-
-
-@lru_cache(maxsize=1)
 def _kinds() -> dict[str, str]:
     with PROVINCES_CSV.open(encoding="utf-8") as handle:
         return {row["province"].strip(): row["kind"].strip() for row in csv.DictReader(handle)}

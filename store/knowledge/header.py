@@ -288,13 +288,12 @@ def _province_in_text(flat: str) -> ProvinceMention | None:
     scores: Counter[str] = Counter()
     first: dict[str, int] = {}
     named: dict[str, ProvinceMention] = {}
-    for start, end, mention in mentions_in_text(flat):
+    for start, _, mention in mentions_in_text(flat):
         before = folded[max(0, start - 12) : start]
         weight = 3 if re.search(r"(?:tinh|thanh pho|tp\.?)\s*$", before) else 1
         scores[mention.named] += weight
         first.setdefault(mention.named, start)
         named[mention.named] = mention
-        del end
     if not scores:
         return None
     best = max(scores, key=lambda name: (scores[name], -first[name]))
@@ -302,23 +301,14 @@ def _province_in_text(flat: str) -> ProvinceMention | None:
 
 
 def _province_in_site(meta: dict[str, str]) -> ProvinceMention | None:
-    """ "sokhcn.nghean.gov.vn" names Nghệ An: a province's folded name without spaces in the host."""
-    host = (meta.get("url") or meta.get("site_name") or "").lower()
-    if not host:
-        return None
+    """ "sokhcn.nghean.gov.vn" names Nghệ An: a province's name, spaces dropped, in the host."""
     for _, _, mention in mentions_in_text(meta.get("site_name") or ""):
         return mention
-    labels = re.split(r"[./:]", host)
-    for label in labels:
-        for candidate in (label, label.replace("-", " ")):
-            mention = resolve(candidate)
-            if mention is not None:
-                return mention
-    from vntext.provinces import compact_aliases
-
-    for label in labels:
-        if label in compact_aliases():
-            return compact_aliases()[label]
+    host = (meta.get("url") or meta.get("site_name") or "").lower()
+    for label in re.split(r"[./:]", host):
+        mention = resolve(label.replace("-", " "))
+        if mention is not None:
+            return mention
     return None
 
 
@@ -430,7 +420,7 @@ def _published(meta: dict[str, str]) -> date | None:
         return None
 
 
-def _restated(flat: str, symbol: str) -> str | None:
+def _restated(flat: str) -> str | None:
     """The directive a portal article restates: the number named next to "ban hành"."""
     best = None
     for match in _RESTATED_RE.finditer(flat):
@@ -443,7 +433,6 @@ def _restated(flat: str, symbol: str) -> str | None:
         return None
     number = re.sub(r"\s+", "", best["number"])
     when = f" ngày {best['date']}" if best["date"] else ""
-    del symbol
     return f"{best['kind'].lower()} số {number}{when}"
 
 
@@ -472,5 +461,5 @@ def read_header(blocks: list[Block], flat: str, hints: Hints, warnings: list[str
         source_site=hints.meta.get("site_name"),
     )
     if doc_kind == DocKind.BAI_VIET:
-        header.restates = _restated(flat, symbol)
+        header.restates = _restated(flat)
     return header
