@@ -1,0 +1,1 @@
+"""Holdout bench: directives written to be measured, never tuned on (see README.md)."""
