@@ -89,7 +89,7 @@ class Directive(Base):
     ocr_confidence: Mapped[float | None] = mapped_column(Float)
     # What staff said (province, tet_year, issuer) and the container's metadata, re-applied
     # whenever the text is parsed again.
-    hints: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    hints: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=dict)
 
     contacts: Mapped[list[Contact]] = relationship(
         back_populates="directive", cascade="all, delete-orphan", order_by="Contact.position"
@@ -233,7 +233,7 @@ class DirectiveDraft(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     source_name: Mapped[str] = mapped_column(String(255))
     text: Mapped[str] = mapped_column(Text)
-    hints: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    hints: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=dict)
     ocr: Mapped[bool] = mapped_column(Boolean, default=False)
     ocr_confidence: Mapped[float | None] = mapped_column(Float)
     read_warnings: Mapped[str] = mapped_column(Text, default="")  # one per line

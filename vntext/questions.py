@@ -59,7 +59,8 @@ _DUTY_RE = re.compile(
     r"yeu cau gi|phai thuc hien|can chuan bi)(?!\w)"
 )
 _DEADLINE_RE = re.compile(
-    r"(?<!\w)(?:han|thoi han|han chot|han cuoi|khi nao|bao gio|luc nao|ngay nao|hom nao|"
+    r"(?<!\w)(?:han(?! che| noi| muc)|thoi han|han chot|han cuoi|khi nao|bao gio|luc nao|"
+    r"ngay nao|hom nao|"
     r"truoc ngay|truoc may gio|may gio|muon nhat|cham nhat|tre han|qua han|deadline|tu ngay nao|"
     r"den ngay nao|tu may gio|mung may|ngay may|den mung|khung gio)(?!\w)"
 )

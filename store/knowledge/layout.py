@@ -501,8 +501,7 @@ class _Builder:
             # Headings carry facts too: "2. Trong những ngày Tết (từ 01/02 đến 06/02/2022)".
             self.passages.append(Passage(block.text, section))
         if inline.strip():
-            section.items.append(_capitalised(strip_item(inline.strip())))
-            self.passages.append(Passage(block.text, section))
+            self.item(section, inline.strip())
 
     def item(self, section: Section, text: str) -> None:
         section.items.append(_capitalised(strip_item(text)))
