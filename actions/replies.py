@@ -385,8 +385,8 @@ def directive_text(directive: dict[str, Any]) -> str:
         lines.append(f"V/v {directive['subject']}")
     if directive.get("tet_name"):
         lines.append(f"Dịp: Tết Nguyên đán {directive['tet_name']}.")
-    if directive.get("signer"):
-        lines.append(f"Người ký: {directive['signer']}.")
+    signer = directive.get("signer")
+    lines.append(f"Người ký: {signer}." if signer else "Người ký: văn bản không nêu.")
     bases = directive.get("legal_bases") or []
     if bases:
         lines.append("Căn cứ:")

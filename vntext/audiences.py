@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -39,8 +40,14 @@ def _phrase_re(phrase: str) -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=1)
+def _data() -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load(AUDIENCES_YML.read_text(encoding="utf-8"))
+    return loaded
+
+
+@lru_cache(maxsize=1)
 def _table() -> tuple[tuple[Audience, ...], re.Pattern[str]]:
-    data = yaml.safe_load(AUDIENCES_YML.read_text(encoding="utf-8"))
+    data = _data()
     audiences = tuple(
         Audience(
             code=row["code"],
@@ -51,7 +58,8 @@ def _table() -> tuple[tuple[Audience, ...], re.Pattern[str]]:
         )
         for row in data["audiences"]
     )
-    brands = re.compile(rf"(?<!\w)({'|'.join(map(re.escape, data.get('brands') or []))})(?!\w)")
+    names = sorted(data.get("brands") or {}, key=len, reverse=True)
+    brands = re.compile(rf"(?<!\w)({'|'.join(map(re.escape, names))})(?!\w)")
     return audiences, brands
 
 
@@ -62,8 +70,18 @@ def labels() -> dict[str, str]:
 
 AUDIENCE_LABELS: dict[str, str] = labels()
 _LOCAL_UNIT_RE = re.compile(
-    r"(?<!\w)(?:vien thong|buu dien)\s+(?:tinh\s+|thanh pho\s+)?(?P<rest>.+)"
+    r"(?<!\w)(?P<unit>vien thong|buu dien)\s+(?:tinh\s+|thanh pho\s+)?(?P<rest>.+)"
 )
+
+
+def kinds_of_named(text: str) -> list[str]:
+    """The kinds of the enterprises a text names: Viettel, VNPT → telecom; Bưu điện X → postal."""
+    folded = expand(text)
+    brands: dict[str, str] = _data().get("brands") or {}
+    units: dict[str, str] = _data().get("local_units") or {}
+    kinds = [brands[m.group(1)] for m in _table()[1].finditer(folded)]
+    kinds += [units[m["unit"]] for m in _LOCAL_UNIT_RE.finditer(folded)]
+    return list(dict.fromkeys(kinds))
 
 
 def names_one_enterprise(text: str) -> bool:

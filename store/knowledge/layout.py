@@ -15,7 +15,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from vntext.audiences import GENERAL, NAMED_ENTERPRISE, audiences_named, names_one_enterprise
+from vntext.audiences import (
+    GENERAL,
+    NAMED_ENTERPRISE,
+    audiences_named,
+    kinds_of_named,
+    names_one_enterprise,
+)
 from vntext.normalize import clean_message, fold, nfc
 
 # Block kinds.
@@ -51,7 +57,7 @@ TERMINATORS = (".", ";", "!", "?", "./.")
 # Words a title never ends with: a line ending in one of them is wrapped mid-sentence.
 _OPEN_ENDINGS = {
     "và", "của", "về", "cho", "với", "tại", "các", "những", "trong", "theo", "để", "từ", "đến",
-    "là", "được", "có", "bị", "do", "qua", "hoặc", "như", "trên", "dưới", "tới", "nhằm", "gửi",
+    "là", "được", "có", "bị", "do", "qua", "hoặc", "như", "trên", "dưới", "tới", "nhằm",
 }  # fmt: skip
 
 _URL_LINE_RE = re.compile(r"(?:(?:https?://|www\.)\S+\s*)+")
@@ -134,12 +140,22 @@ class Block:
         return True
 
 
+_MD_HEADING_RE = re.compile(r"^#{1,6}\s+")
+_ITALIC_RE = re.compile(r"^\*(?!\*)(?P<text>.+?)(?<!\*)\*$|^_(?P<under>.+)_$")
+
+
 def _strip_bold(line: str) -> tuple[str, bool]:
-    """The line without markdown bold, and whether it was bold as a whole (a heading cue)."""
+    """The line without Markdown emphasis, and whether it was a heading as a whole: `**bold**`,
+    `## heading` (a converter's or a chat's Markdown). Italics (`*…*`) are only dropped."""
     stripped = line.strip()
+    if _MD_HEADING_RE.match(stripped):
+        return _MD_HEADING_RE.sub("", stripped).replace("**", "").strip(), True
     whole = stripped.startswith("**") and stripped.endswith("**") and len(stripped) > 4
     leading = bool(re.match(r"^(?:[-+*•]\s*)?\*\*", stripped))
-    return stripped.replace("**", "").strip(), whole or (leading and stripped.endswith(":**"))
+    text = stripped.replace("**", "").strip()
+    if italic := _ITALIC_RE.match(text):
+        text = (italic["text"] or italic["under"]).strip()
+    return text, whole or (leading and stripped.endswith(":**"))
 
 
 def clean_lines(text: str) -> list[tuple[str, bool]]:
@@ -428,24 +444,35 @@ def _lead(text: str) -> str | None:
     return lead.strip(" ,-–") or None
 
 
+_CONTACT_LINE_RE = re.compile(r"\d{3,4}[.\s]?\d{3}[.\s]?\d{3,4}|[\w.+-]+@[\w-]+\.\w")
+
+
 def lead_audiences(text: str) -> tuple[list[str], str | None]:
-    """Audience codes a paragraph's addressee names, with the addressee phrase."""
+    """Audience codes a paragraph's addressee names, with the addressee phrase.
+
+    A short line giving a phone or an e-mail ("Phòng Bưu chính, Viễn thông: 0236…") is a
+    contact, not a duty, whatever unit it names."""
     lead = _lead(text)
-    if lead is None:
+    if lead is None or (_CONTACT_LINE_RE.search(text) and len(text.split()) < 20):
         return [], None
     codes = audiences_named(lead)
-    if names_one_enterprise(lead) and not _DOI_VOI_RE.match(text):
-        codes = [NAMED_ENTERPRISE]
+    if names_one_enterprise(lead):
+        codes = _with_named(codes, lead)
     return codes, lead
+
+
+def _with_named(codes: list[str], text: str) -> list[str]:
+    """A named enterprise's section also answers for its kind ("Viettel X" is telecom)."""
+    return list(dict.fromkeys([NAMED_ENTERPRISE, *codes, *kinds_of_named(text)]))
 
 
 def heading_audiences(heading: str) -> list[str]:
     """Audience codes a heading names, in the order it names them; 'chung' when none."""
     who = re.sub(r"^(?:Đối với|Về|Nhiệm vụ của)\s+", "", heading, flags=re.IGNORECASE)
-    folded = fold(who)
-    if names_one_enterprise(who) and not re.match(r"^(?:cac|tat ca)\b", folded):
-        return [NAMED_ENTERPRISE]
-    return audiences_named(heading) or [GENERAL]
+    codes = audiences_named(heading)
+    if names_one_enterprise(who) and not re.match(r"^(?:cac|tat ca)\b", fold(who)):
+        return _with_named(codes, who)
+    return codes or [GENERAL]
 
 
 def strip_item(text: str) -> str:
@@ -563,7 +590,16 @@ class _Builder:
             self.item(section, rest)
 
     def paragraph(self, block: Block) -> None:
-        """Plain text: the first paragraph of a section is its item; a later one closes it."""
+        """Plain text: the first paragraph of a section is its item; a later one closes it.
+
+        Under a heading that names nobody ("Tăng dung lượng tại điểm đông người"), a paragraph
+        that names its addressee ("Theo đó, các doanh nghiệp viễn thông …") is that kind's duty.
+        """
+        if self.current is not None and self.current.audiences == [GENERAL]:
+            codes, lead = lead_audiences(block.text)
+            if codes and lead and not block.text.endswith(":"):
+                self._sub_section(_capitalised(lead), block.text, codes)
+                return
         if self.current is not None and not self.current.items:
             if not block.text.endswith(":"):
                 self.item(self.current, block.text)

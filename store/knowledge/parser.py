@@ -40,6 +40,7 @@ from store.knowledge.vocabulary import DocKind, IssuerKind
 from vntext.audiences import GENERAL
 from vntext.language import looks_vietnamese
 from vntext.lunar import tet_name_of
+from vntext.normalize import nfc
 
 __all__ = [
     "Deadline",
@@ -154,6 +155,33 @@ def _signer(blocks: list[Block]) -> str | None:
     for block in reversed(blocks[-4:]):
         if block.kind in (PARA, CLOSING_ITEM) and _is_name(block.text):
             return block.text
+    return None
+
+
+_SIGN_TITLE_RE = re.compile(
+    r"(?<!\w)(?:KT|TM|TL|TUQ)\s*\.|GIÁM ĐỐC|CHỦ TỊCH|CHÁNH VĂN PHÒNG|TRƯỞNG (?:PHÒNG|BAN)"
+)
+_TRAILING_NAME_RE = re.compile(
+    r"(?:^|[\s.;:|,)])(?P<name>(?:[A-ZĐÀ-Ỹ][^\W\d_A-ZĐ]*\s+){1,5}[A-ZĐÀ-Ỹ][^\W\d_A-ZĐ]*)\s*$"
+)
+_NOT_SIGNER_RE = re.compile(r"^(?:Người soạn|Người liên hệ|Liên hệ|Đầu mối|Chuyên viên)", re.I)
+
+
+def _signer_in_lines(text: str) -> str | None:
+    """The name that ends a line soon after the signature title, whatever the layout put beside
+    it ("- Lưu: VT, BCVT.   Lương Văn Khánh", "- Lưu: VT. | Vũ Đình Khiêm")."""
+    lines = [line.replace("**", "").strip() for line in nfc(text).splitlines()]
+    closing = [i for i, line in enumerate(lines) if re.match(r"^Nơi\s+nhận", line)]
+    titles = [i for i, line in enumerate(lines) if _SIGN_TITLE_RE.search(line)]
+    if not titles:
+        return None
+    start = closing[-1] if closing else titles[-1]
+    for line in lines[start : start + 14]:
+        if not line or _NOT_SIGNER_RE.match(line) or line.upper() == line:
+            continue
+        match = _TRAILING_NAME_RE.search(line.split(" | ")[-1])
+        if match and _is_name(match["name"]) and len(match["name"].split()) >= 2:
+            return match["name"]
     return None
 
 
@@ -295,7 +323,9 @@ def parse(text: str, hints: Hints | None = None) -> Directive:
         holidays=days_off,
         flag_schedule=flags,
         passages=_passages(passages),
-        signer=_signer(blocks),
+        signer=None
+        if header.doc_kind == DocKind.BAI_VIET  # an article has an author, not a signer
+        else _signer(blocks) or _signer_in_lines(text),
         warnings=[*warnings, *_phone_warnings(flat, contacts)],
     )
 

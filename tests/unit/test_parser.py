@@ -233,7 +233,8 @@ def test_lang_son_sub_sections_and_named_enterprise() -> None:
         ("2. Đối với Đài PTTH tỉnh, Báo Lạng Sơn, hệ thống thông tin cơ sở", ["bao_chi"], 1),
         ("3.1 Các doanh nghiệp bưu chính", ["buu_chinh"], 2),
         ("3.2 Các doanh nghiệp viễn thông", ["vien_thong"], 4),
-        ("Đối với Viễn thông Lạng Sơn", ["doanh_nghiep_cu_the"], 1),
+        # A named enterprise's own section also answers for its kind.
+        ("Đối với Viễn thông Lạng Sơn", ["doanh_nghiep_cu_the", "vien_thong"], 1),
     ]
     telecom, vnpt = sections[3], sections[4]
     assert "sẵn sàng nhân lực để kịp thời giải quyết" in telecom.items[1]
