@@ -68,7 +68,7 @@ def _cued(text: str, predicted: str) -> str | None:
         cued = "ask_directive_info"
     elif asks_about_holidays(text):
         cued = "ask_holiday"
-    elif asks_about_deadline(text) and mentions_submission(text):
+    elif asks_about_deadline(text):
         cued = "ask_deadline"  # its answer names where to send, e-mail included
     elif asks_for_contact(text):
         cued = "ask_contact"
@@ -92,9 +92,8 @@ def question_intent(text: str, predicted: str) -> str | None:
     if looks_like_roster(text):
         return None
     if predicted in SUBMISSION_INTENTS:
-        if is_question(text) and mentions_submission(text):
-            return _cued(text, predicted) or _topic(text)
-        return None
+        # A question is never a submission, whatever it is about ("bưu cục mở cửa từ khi nào").
+        return (_cued(text, predicted) or _topic(text)) if is_question(text) else None
     if predicted in NON_ANSWERS - {"nlu_fallback"}:
         if not is_question(text) or len(text.split()) < 4:
             return None

@@ -113,6 +113,7 @@ def audiences_in(text: str) -> list[str]:
     order = list(AUDIENCE_LABELS)
     codes = sorted((code for _, code in _positions(text, question=True)), key=order.index)
     if names_one_enterprise(text):
+        codes += [code for code in kinds_of_named(text) if code not in codes]
         codes.append(NAMED_ENTERPRISE)
     return codes
 

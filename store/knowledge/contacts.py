@@ -22,7 +22,7 @@ _SPACE_RE = re.compile(r"\s+")
 _EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _NAME_WORD = r"[A-ZĐÀ-Ỹ][a-zà-ỹđ]*"
 _PERSON_RE = re.compile(
-    r"(?:Đ/[Cc]|đ/c|[Đđ]ồng chí|[Oô]ng|[Bb]à|[Aa]nh|[Cc]hị)\s+"
+    r"(?<!\w)(?:Đ/[Cc]|đ/c|[Đđ]ồng chí|[Oô]ng|[Bb]à|[Aa]nh|[Cc]hị)\s+"
     rf"(?P<name>(?:{_NAME_WORD}\s*){{2,5}}?)\s*(?:[-–,(]\s*|\s+là\s+)(?P<title>[^,:;()]+)"
 )
 _SURNAMES = {

@@ -80,7 +80,10 @@ _CUE_RE = re.compile(
     r"hạn(?:\s+(?:gửi|nộp))?(?:\s*:|\s+là)?|trong ngày|vào lúc|lúc)(?!\w)",
     re.IGNORECASE,
 )
-_DAILY_RE = re.compile(r"(?<!\w)(?:hằng|hàng|mỗi)\s+ngày(?!\w)|(?<!\w)định kỳ(?!\w)", re.IGNORECASE)
+_DAILY_RE = re.compile(
+    r"(?<!\w)(?:hằng|hàng|mỗi)\s+ngày(?!\w)|(?<!\w)định kỳ(?!\w)|(?<!\w)các ngày(?=\s+từ\b)",
+    re.IGNORECASE,
+)
 _DUTY_RE = re.compile(r"(?<!\w)(?:trực|24/24|24/7|thời gian trực|lịch trực)(?!\w)", re.IGNORECASE)
 _OFF_RE = re.compile(r"(?<!\w)nghỉ(?!\w)", re.IGNORECASE)
 # "Trong những ngày Tết (từ 01/02 đến 06/02/2022)": the days of Tết, kept with the days off.

@@ -65,9 +65,9 @@ _BULLET_RE = re.compile(r"^(?P<marker>[-+*•–—▪●◦○·✓➢➤►□
 _ROMAN_RE = re.compile(r"^(?P<marker>[IVX]{1,5})\s*[.)]\s*(?P<text>\S.*)$")
 _MOTTO_RE = re.compile(r"^Độc lập\s*[-–]\s*Tự do\s*[-–]\s*Hạnh phúc", re.IGNORECASE)
 _ARABIC_RE = re.compile(
-    r"^(?P<marker>\d{1,2}(?:\.\d{1,2}){1,3}\.?|\d{1,2}[.)])\s*(?P<text>[^\d\s/].*)$"
+    r"^(?P<marker>\d{1,2}(?:\.\d{1,2}){1,3}\.?|\d{1,2}[.)]|\d{1,2}/(?=\s))\s*(?P<text>[^\d\s/].*)$"
 )
-_ALPHA_RE = re.compile(r"^(?P<marker>[a-zđ][.)])\s+(?P<text>\S.*)$")
+_ALPHA_RE = re.compile(r"^(?P<marker>[a-zđ][.)/])\s+(?P<text>\S.*)$")
 _ARTICLE_RE = re.compile(
     r"^(?P<marker>(?:Điều|Mục|Phần)\s+(?:\d{1,2}|[IVX]{1,4}))[.:]?\s+(?P<text>\S.*)$"
 )
