@@ -14,16 +14,10 @@ Runs after DIET and before RosterIntentRule and the FallbackClassifier.
 from __future__ import annotations
 
 import re
-from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.nlu.classifiers.classifier import IntentClassifier
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
-from rasa.shared.nlu.training_data.message import Message
 
+from rasa_ext.intent_rule import IntentRule
 from rasa_ext.roster_intent import looks_like_roster
 from vntext.abbreviations import expand
 from vntext.audiences import audiences_in
@@ -108,40 +102,8 @@ def question_intent(text: str, predicted: str) -> str | None:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class QuestionIntentRule(GraphComponent, IntentClassifier):
-    """Re-routes questions about submissions to the directive-question intents."""
+class QuestionIntentRule(IntentRule):
+    """Re-routes questions about submissions, and cue-named questions, to their intents."""
 
-    @classmethod
-    def required_components(cls) -> list[type]:
-        return [IntentClassifier]
-
-    @staticmethod
-    def get_default_config() -> dict[str, Any]:
-        return {}
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> QuestionIntentRule:
-        return cls()
-
-    def process(self, messages: list[Message]) -> list[Message]:
-        for message in messages:
-            predicted = (message.get(INTENT) or {}).get("name") or ""
-            routed = question_intent(message.get(TEXT) or "", predicted)
-            if routed is None:
-                continue
-            intent = {"name": routed, "confidence": 1.0}
-            # The others are halved so the fallback's ambiguity test does not undo the choice.
-            ranking = [
-                {**r, "confidence": (r.get("confidence") or 0.0) * 0.5}
-                for r in message.get(INTENT_RANKING_KEY) or []
-                if r.get("name") != routed
-            ]
-            message.set(INTENT, intent, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [intent, *ranking], add_to_output=True)
-        return messages
+    def route(self, text: str, predicted: str) -> str | None:
+        return question_intent(text, predicted)

@@ -7,16 +7,9 @@ incident reports and contact questions). Runs after DIET and before the Fallback
 
 from __future__ import annotations
 
-from typing import Any
-
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.nlu.classifiers.classifier import IntentClassifier
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
-from rasa.shared.nlu.training_data.message import Message
 
+from rasa_ext.intent_rule import IntentRule
 from vntext.roster_lines import parse_roster
 
 ROSTER_INTENT = "submit_roster"
@@ -34,36 +27,8 @@ def looks_like_roster(text: str) -> bool:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class RosterIntentRule(GraphComponent, IntentClassifier):
+class RosterIntentRule(IntentRule):
     """Sets submit_roster with full confidence on messages that look like roster rows."""
 
-    @classmethod
-    def required_components(cls) -> list[type]:
-        return [IntentClassifier]
-
-    @staticmethod
-    def get_default_config() -> dict[str, Any]:
-        return {}
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> RosterIntentRule:
-        return cls()
-
-    def process(self, messages: list[Message]) -> list[Message]:
-        for message in messages:
-            if looks_like_roster(message.get(TEXT) or ""):
-                intent = {"name": ROSTER_INTENT, "confidence": 1.0}
-                ranking = [
-                    r
-                    for r in message.get(INTENT_RANKING_KEY) or []
-                    if r.get("name") != ROSTER_INTENT
-                ]
-                message.set(INTENT, intent, add_to_output=True)
-                message.set(INTENT_RANKING_KEY, [intent, *ranking], add_to_output=True)
-        return messages
+    def route(self, text: str, predicted: str) -> str | None:
+        return ROSTER_INTENT if looks_like_roster(text) else None

@@ -109,6 +109,7 @@ _TO_RE = re.compile(
     r".*?)(?=\s+(?:trước|chậm nhất|muộn nhất|không muộn|hạn|để|qua|bằng|theo|trong|tổng hợp|"
     r"hằng|hàng|mỗi|từ|vào|lúc)\b|[,;.(]|$)"
 )
+_MARKER_RE = re.compile(r"^(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2})*|[a-zđ])[.)/]?\s+(?=\S)")
 EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _EMAIL_WORDS_RE = re.compile(r"\be-?mail\b|thư điện tử|bản điện tử|hộp thư", re.IGNORECASE)
 _PAPER_WORDS_RE = re.compile(r"bằng văn bản|văn bản giấy|bản giấy", re.IGNORECASE)
@@ -212,6 +213,15 @@ def _what(sentence: str, start: int, end: int, floor: int = 0) -> str:
     return strip_item(before)
 
 
+def _labelled_what(sentence: str, cue: int, end: int, floor: int, passage: Passage) -> str:
+    """What is due; a sentence that opens with its deadline ("Báo cáo nhanh: trước 07h30 …", the
+    part after a heading's colon) is named by its heading."""
+    heading = passage.section.heading if passage.section is not None else ""
+    if not sentence[:cue].strip(" ,-–(") and heading:
+        return _MARKER_RE.sub("", heading)
+    return _what(sentence, cue, end, floor)
+
+
 def _trailing_parenthetical(text: str) -> str | None:
     """The '( … )' group text starts with, when it is closed."""
     text = text.lstrip(" -–,")
@@ -240,7 +250,7 @@ def _who(sentence: str, section: Section | None, recipients: list[str]) -> str |
         return match["who"]
     while section is not None:
         if section.audiences != [GENERAL]:
-            return re.sub(r"^(?:[\dIVXa-zđ]+[.)]?)+\s+", "", section.heading)
+            return _MARKER_RE.sub("", section.heading)
         section = section.parent
     return "; ".join(recipients) or None
 
@@ -313,7 +323,7 @@ def _one_sentence(sentence: str, passage: Passage, context: _Context) -> list[De
                 sentence,
                 passage,
                 context,
-                _what(sentence, cue, end, floor if floor <= cue else 0),
+                _labelled_what(sentence, cue, end, floor if floor <= cue else 0, passage),
                 cut=cue,
                 due=_moment(match.dates[0], at),
                 has_time=at is not None,
@@ -358,39 +368,10 @@ def _range_deadlines(
 ) -> list[Deadline]:
     """A range of days: a recurring report, a daily window or a duty period."""
     first, last = match.dates[0], match.dates[-1]
-    window = _time_window(sentence, times)
-    if window is not None:
-        return [
-            _deadline(
-                sentence,
-                passage,
-                context,
-                _what(sentence, window.start, window.end),
-                kind=WINDOW,
-                due=_moment(first, window.closes),
-                has_time=True,
-                lunar_text=None,
-                starts=_moment(first, window.opens),
-                until=last,
-            )
-        ]
-    report_time = _cue_time(sentence, times)
-    if daily and report_time is not None:
-        cue_at, at = report_time
-        return [
-            _deadline(
-                sentence,
-                passage,
-                context,
-                _what(sentence, cue_at, match.end),
-                cut=cue_at,
-                kind=DAILY,
-                due=_moment(first, at),
-                has_time=True,
-                lunar_text=None,
-                until=last,
-            )
-        ]
+    if daily or _time_window(sentence, times) is not None:
+        recurring = _recurring(sentence, passage, context, times, (first, last), match.end)
+        if recurring:
+            return recurring
     if _DUTY_RE.search(sentence) and not (_OFF_RE.search(sentence) or _FLAG_RE.search(sentence)):
         inside = [value for start, _, value in times if match.start <= start < match.end]
         opens, closes = (inside[0], inside[-1]) if len(inside) >= 2 else (None, None)
@@ -409,6 +390,53 @@ def _range_deadlines(
             )
         ]
     return []
+
+
+def _recurring(
+    sentence: str,
+    passage: Passage,
+    context: _Context,
+    times: list[tuple[int, int, time]],
+    days: tuple[date, date | None],
+    what_end: int | None,
+) -> list[Deadline]:
+    """A window ("từ 15h00 đến 16h30") or a report due each day ("trước 15h00") over these days
+    (the last one unknown when the sentence gives none: the duty period supplies it later)."""
+    first, until = days
+    window = _time_window(sentence, times)
+    if window is not None:
+        return [
+            _deadline(
+                sentence,
+                passage,
+                context,
+                _what(sentence, window.start, window.end),
+                kind=WINDOW,
+                due=_moment(first, window.closes),
+                has_time=True,
+                lunar_text=None,
+                starts=_moment(first, window.opens),
+                until=until,
+            )
+        ]
+    cue_time = _cue_time(sentence, times)
+    if cue_time is None:
+        return []
+    cue_at, at = cue_time
+    return [
+        _deadline(
+            sentence,
+            passage,
+            context,
+            _what(sentence, cue_at, what_end if what_end is not None else cue_at),
+            cut=cue_at,
+            kind=DAILY,
+            due=_moment(first, at),
+            has_time=True,
+            lunar_text=None,
+            until=until,
+        )
+    ]
 
 
 def _cue_time(sentence: str, times: list[tuple[int, int, time]]) -> tuple[int, time] | None:
@@ -447,42 +475,8 @@ def _daily_without_dates(
     sentence: str, passage: Passage, context: _Context, times: list[tuple[int, int, time]]
 ) -> list[Deadline]:
     """ "Báo cáo trước 15h00 hằng ngày" with no days: the days come from the duty period later."""
-    window = _time_window(sentence, times)
-    cue_time = _cue_time(sentence, times)
-    if window is None and cue_time is None:
-        return []
     placeholder = date(context.tet_year or 2000, 1, 1)
-    if window is not None:
-        return [
-            _deadline(
-                sentence,
-                passage,
-                context,
-                _what(sentence, window.start, window.end),
-                kind=WINDOW,
-                due=_moment(placeholder, window.closes),
-                has_time=True,
-                lunar_text=None,
-                starts=_moment(placeholder, window.opens),
-                until=None,
-            )
-        ]
-    assert cue_time is not None
-    cue_at, at = cue_time
-    return [
-        _deadline(
-            sentence,
-            passage,
-            context,
-            _what(sentence, cue_at, cue_at),
-            cut=cue_at,
-            kind=DAILY,
-            due=_moment(placeholder, at),
-            has_time=True,
-            lunar_text=None,
-            until=None,
-        )
-    ]
+    return _recurring(sentence, passage, context, times, (placeholder, None), None)
 
 
 def _with_days(deadline: Deadline, days: tuple[date, date] | None) -> Deadline | None:
