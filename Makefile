@@ -56,9 +56,10 @@ down:  ## stop what `make up` started
 status:
 	@$(APP_PY) -m ops.stack status
 
-lint: $(APP_VENV)/.installed  ## ruff lint and format check
+lint: $(APP_VENV)/.installed  ## ruff lint and format check, mypy on the 3.11 packages
 	$(APP_VENV)/bin/ruff check .
 	$(APP_VENV)/bin/ruff format --check .
+	$(APP_VENV)/bin/mypy store vntext common bot
 
 format: $(APP_VENV)/.installed
 	$(APP_VENV)/bin/ruff check --fix .

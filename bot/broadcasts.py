@@ -153,7 +153,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Confirm/cancel a preview, or a step of the step-by-step version (staff only)."""
     query = update.callback_query
     user = update.effective_user
-    if query is None or query.data is None or user is None or query.message is None:
+    if query is None or query.data is None or user is None:
+        return
+    if not isinstance(query.message, Message):
         return
     people: People = context.bot_data["people"]
     person = await people.get(user.id)
@@ -167,7 +169,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _decide(update, context, person, int(value), action == "ok")
         return
     draft: dict[str, Any] = context.user_data.setdefault(DRAFT, {})  # type: ignore[union-attr]
-    reply = query.message.reply_text  # type: ignore[union-attr]
+    reply = query.message.reply_text
     if action == "a" and value == "stop":
         context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
         await reply("Đã hủy soạn thông báo.")
@@ -218,20 +220,21 @@ async def _decide(
 ) -> None:
     """Confirm (queue for delivery, progress shown in one edited message) or cancel a draft."""
     query = update.callback_query
-    assert query is not None and query.message is not None
+    assert query is not None and isinstance(query.message, Message)
+    message: Message = query.message
     store: StoreAPI = context.bot_data["store"]
     try:
         if not send:
             await store.cancel_broadcast(broadcast_id, person.user_id)
             await query.edit_message_reply_markup(None)
-            await query.message.reply_text("Đã hủy, không gửi thông báo nào.")  # type: ignore[union-attr]
+            await message.reply_text("Đã hủy, không gửi thông báo nào.")
             return
         sent = await store.confirm_broadcast(broadcast_id, person.user_id)
     except StoreDown:
-        await query.message.reply_text(texts.STORE_DOWN)  # type: ignore[union-attr]
+        await message.reply_text(texts.STORE_DOWN)
         return
     except StoreRefused as error:
-        await query.message.reply_text(error.detail)  # type: ignore[union-attr]
+        await message.reply_text(error.detail)
         return
     await audit(context, person.user_id, "broadcast_confirm", True, f"broadcast {broadcast_id}")
     outbox = context.bot_data["outbox"]
@@ -239,12 +242,12 @@ async def _decide(
     with contextlib.suppress(TelegramError):
         await query.edit_message_reply_markup(None)
     progress = await _progress_message(
-        query.message, f"Đang gửi tới {sent['recipient_count']} người nhận…"
-    )  # type: ignore[arg-type]
+        message, f"Đang gửi tới {sent['recipient_count']} người nhận…"
+    )
     if progress is None:
         log.warning("progress message of broadcast %s not shown", broadcast_id)
         return
-    outbox.track(broadcast_id, query.message.chat_id, progress.message_id)
+    outbox.track(broadcast_id, message.chat_id, progress.message_id)
     try:
         await store.set_progress_message(broadcast_id, progress.message_id)
     except (StoreDown, StoreRefused):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
@@ -120,13 +120,14 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     try:
         await _choose(update, context, choice)
     except StoreDown:
-        await query.message.reply_text(texts.STORE_DOWN)  # type: ignore[union-attr]
+        if isinstance(query.message, Message):
+            await query.message.reply_text(texts.STORE_DOWN)
 
 
 async def _choose(update: Update, context: ContextTypes.DEFAULT_TYPE, choice: str) -> None:
     query = update.callback_query
-    assert query is not None and query.message is not None and update.effective_user
-    reply = query.message.reply_text  # type: ignore[union-attr]
+    assert query is not None and isinstance(query.message, Message) and update.effective_user
+    reply = query.message.reply_text
     if choice == "skip":
         context.user_data.pop(STEP, None)  # type: ignore[union-attr]
         await reply(texts.ONBOARDING_SKIPPED)

@@ -171,7 +171,7 @@ class Outbox:
                 chat_id=int(item["chat_id"]),
                 text=item["text"],
                 parse_mode=item.get("parse_mode"),
-                rate_limit_args=PACED,  # type: ignore[arg-type]
+                rate_limit_args=PACED,  # type: ignore[call-arg]
             )
         except Forbidden as error:
             return "blocked", error.message, None

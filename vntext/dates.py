@@ -325,6 +325,7 @@ def _atoms_dmy(text: str, folded: str, anchor: date) -> list[_Atom]:
 def _atoms_words(text: str, folded: str, anchor: date) -> list[_Atom]:
     """ "2026-02-10" and "ngày 10 tháng 2 năm 2026" (solar unless marked âm lịch)."""
     atoms = []
+    year: int | None
     for match in _ISO_RE.finditer(folded):
         day, month, year = int(match["d"]), int(match["m"]), int(match["y"])
         atoms.append(_solar_atom(match.start(), match.end(), day, month, year, match[0]))

@@ -90,7 +90,7 @@ _CAUSE_RE = re.compile(
 )
 # Folded cues are ambiguous ("Đỗ", "phạm vi", "ô"): the original spelling must be one of these.
 _CAUSE_CUES = {"do": ("do",), "vi": ("vì",), "boi": ("bởi", "boi")}
-_AREA_CUES = {"o": ("ở", "o"), "tai": ("tại", "tai")}
+_AREA_CUES: dict[str, tuple[str, ...]] = {"o": ("ở", "o"), "tai": ("tại", "tai")}
 _CAUSE_STOP_RE = re.compile(
     r"\s+(?:tu|luc|vao|ke\s+tu|khoang|tai|o|anh\s+huong|lam)\s+.*$|\s+\d.*$"
 )

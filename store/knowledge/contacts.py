@@ -212,8 +212,8 @@ def _row_contacts(cells: list[str], roles: dict[str, int] | None) -> list[Parsed
                 phone_display=match.raw_string,
             )
         )
-    for match in _EMAIL_RE.finditer(row):
-        found.append(ParsedContact(row, name or None, title, email=match.group(0).rstrip(".")))
+    for address in _EMAIL_RE.finditer(row):
+        found.append(ParsedContact(row, name or None, title, email=address.group(0).rstrip(".")))
     return found
 
 
@@ -262,11 +262,11 @@ def extract_contacts(text: str) -> list[ParsedContact]:
         )
         _describe(contact, clause)
         found.append((match.start, contact))
-    for match in _EMAIL_RE.finditer(flat):
-        clause = _clause_before(flat, match.start()) or ""
-        contact = ParsedContact(context=clause, email=match.group(0).rstrip("."))
+    for address in _EMAIL_RE.finditer(flat):
+        clause = _clause_before(flat, address.start()) or ""
+        contact = ParsedContact(context=clause, email=address.group(0).rstrip("."))
         _describe(contact, clause)
-        found.append((match.start(), contact))
+        found.append((address.start(), contact))
     prose_contacts = [contact for _, contact in sorted(found, key=lambda item: item[0])]
     return _merged([*table_contacts, *prose_contacts])
 

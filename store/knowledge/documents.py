@@ -266,7 +266,7 @@ def _open_pdf(content: bytes, name: str) -> Any:
         try:
             opened = reader.decrypt("")  # "copy-protected" PDFs open without a password
         except Exception:  # unknown algorithm, missing AES support…
-            opened = 0
+            opened = 0  # type: ignore[assignment]
         if not opened:
             raise UnsupportedDocument(
                 f"PDF {name} được đặt mật khẩu nên không đọc được. Hãy gửi bản không đặt mật khẩu "

@@ -133,11 +133,14 @@ def _letterhead(blocks: list[Block]) -> list[str]:
 
 def _partial_date(date_text: str, warnings: list[str]) -> PartialDate:
     """Day, month and year as far as the signer filled them in."""
+    day: int | None
+    month: int | None
+    year: int | None
     if slash := _SLASH_DATE_RE.search(date_text):
         day, month, year = (int(part) for part in slash.groups())
     else:
-        parts = {key: rx.search(date_text) for key, rx in _DATE_PART_RE.items()}
-        day, month, year = (int(parts[k].group(1)) if parts[k] else None for k in parts)
+        found = [rx.search(date_text) for rx in _DATE_PART_RE.values()]
+        day, month, year = (int(m.group(1)) if m else None for m in found)
     if (month is not None and not 1 <= month <= 12) or (day is not None and not 1 <= day <= 31):
         warnings.append(f"Ngày ban hành không hợp lệ: «{date_text}»")
         return PartialDate(None, None, year)
@@ -302,12 +305,11 @@ def _province_in_text(flat: str) -> ProvinceMention | None:
 
 def _province_in_site(meta: dict[str, str]) -> ProvinceMention | None:
     """ "sokhcn.nghean.gov.vn" names Nghệ An: a province's name, spaces dropped, in the host."""
-    for _, _, mention in mentions_in_text(meta.get("site_name") or ""):
-        return mention
+    for _, _, named in mentions_in_text(meta.get("site_name") or ""):
+        return named
     host = (meta.get("url") or meta.get("site_name") or "").lower()
     for label in re.split(r"[./:]", host):
-        mention = resolve(label.replace("-", " "))
-        if mention is not None:
+        if (mention := resolve(label.replace("-", " "))) is not None:
             return mention
     return None
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, case, exists, func, select, update
+from sqlalchemy import CursorResult, Executable, case, exists, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -212,12 +212,13 @@ def confirm(session: Session, broadcast_id: int) -> Broadcast:
     """
     broadcast = get_broadcast(session, broadcast_id)
     moment = utcnow()
-    won = session.execute(
+    won = _rowcount(
+        session,
         update(Broadcast)
         .where(Broadcast.id == broadcast_id, Broadcast.status == "draft")
         .values(status="sending", confirmed_at=moment)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+        .execution_options(synchronize_session=False),
+    )
     if not won:
         session.rollback()
         session.refresh(broadcast)
@@ -242,15 +243,22 @@ def confirm(session: Session, broadcast_id: int) -> Broadcast:
     return broadcast
 
 
+def _rowcount(session: Session, statement: Executable) -> int:
+    """How many rows an UPDATE changed (the conditional updates decide who won)."""
+    result: CursorResult[Any] = session.execute(statement)  # type: ignore[assignment]
+    return result.rowcount
+
+
 def cancel(session: Session, broadcast_id: int) -> Broadcast:
     """Only a draft can be cancelled (cancelling twice is harmless)."""
     broadcast = get_broadcast(session, broadcast_id)
-    done = session.execute(
+    done = _rowcount(
+        session,
         update(Broadcast)
         .where(Broadcast.id == broadcast_id, Broadcast.status.in_(("draft", "cancelled")))
         .values(status="cancelled")
-        .execution_options(synchronize_session=False)
-    ).rowcount
+        .execution_options(synchronize_session=False),
+    )
     session.commit()
     session.refresh(broadcast)
     if not done:
@@ -351,7 +359,7 @@ def claim(session: Session, channel: str, limit: int) -> list[OutboxItemOut]:
 
 def _apply(
     session: Session, item_id: int, body: ResultIn, max_attempts: int, moment: datetime
-) -> Row[Any]:
+) -> Any:  # a Row of the outbox columns
     """One result as one conditional UPDATE: only a row still "sending" takes it."""
     values: dict[str, Any] = {"error": body.error}
     if body.status == "retry":

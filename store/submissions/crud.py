@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, Table, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -99,7 +99,7 @@ def _next_seq(session: Session, kind: str, year: int) -> int:
     The UPDATE locks the counter row until commit, so concurrent writers take turns instead of
     colliding; a rolled-back submission rolls its number back too, leaving no gap.
     """
-    table = SubmissionCounter.__table__
+    table: Table = SubmissionCounter.__table__  # type: ignore[assignment]
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     session.execute(insert(table).values(kind=kind, year=year, last=0).on_conflict_do_nothing())
     statement = (
@@ -307,7 +307,7 @@ def _submission_filters(query: Select, filters: Filters) -> Select:  # type: ign
     return query.offset(filters.offset).limit(filters.limit)
 
 
-def _place_filters(query: Select, filters: Filters, model: type) -> Select:  # type: ignore[type-arg]
+def _place_filters(query: Select, filters: Filters, model: Any) -> Select:  # type: ignore[type-arg]
     if filters.province is not None:
         query = query.where(model.province == filters.province)
     if filters.organisation:

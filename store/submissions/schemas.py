@@ -158,19 +158,35 @@ Line = Annotated[str, BeforeValidator(_line)]
 Block = Annotated[str, BeforeValidator(_block)]
 
 
-def opt_line(max_length: int) -> Any:
-    """Optional one-line text of at most max_length characters ("" counts as not given)."""
-    return Annotated[
-        Annotated[str, Field(max_length=max_length)] | None, BeforeValidator(_optional(_line))
-    ]
-
-
-def opt_block(max_length: int) -> Any:
-    """Optional multi-line text of at most max_length characters."""
-    return Annotated[
-        Annotated[str, Field(max_length=max_length)] | None, BeforeValidator(_optional(_block))
-    ]
-
+# Optional texts of at most N characters ("" counts as not given), spelt out so a type checker
+# reads them as types.
+OptLine30 = Annotated[
+    Annotated[str, Field(max_length=30)] | None, BeforeValidator(_optional(_line))
+]
+OptLine40 = Annotated[
+    Annotated[str, Field(max_length=40)] | None, BeforeValidator(_optional(_line))
+]
+OptLine50 = Annotated[
+    Annotated[str, Field(max_length=50)] | None, BeforeValidator(_optional(_line))
+]
+OptLine200 = Annotated[
+    Annotated[str, Field(max_length=200)] | None, BeforeValidator(_optional(_line))
+]
+OptLine300 = Annotated[
+    Annotated[str, Field(max_length=300)] | None, BeforeValidator(_optional(_line))
+]
+OptLine500 = Annotated[
+    Annotated[str, Field(max_length=500)] | None, BeforeValidator(_optional(_line))
+]
+OptBlock2000 = Annotated[
+    Annotated[str, Field(max_length=2000)] | None, BeforeValidator(_optional(_block))
+]
+OptBlock5000 = Annotated[
+    Annotated[str, Field(max_length=5000)] | None, BeforeValidator(_optional(_block))
+]
+OptBlock20000 = Annotated[
+    Annotated[str, Field(max_length=20000)] | None, BeforeValidator(_optional(_block))
+]
 
 Phone = Annotated[
     str, BeforeValidator(_line), Field(min_length=1, max_length=40), AfterValidator(_phone)
@@ -194,7 +210,7 @@ class SubmissionIn(BaseModel):
     submitter_id: Annotated[
         Line, BeforeValidator(_number_as_text), Field(min_length=1, max_length=100)
     ]
-    submitter_name: opt_line(200) = None
+    submitter_name: OptLine200 = None
     organisation: Annotated[Line, Field(min_length=1, max_length=300)]
     province: Province
     directive_id: Annotated[int | None, Field(ge=1)] = None
@@ -220,8 +236,8 @@ class RosterEntryIn(BaseModel):
 
     duty_type: DutyType
     duty_date: date
-    lunar_text: opt_line(50) = None
-    shift: opt_line(40) = None
+    lunar_text: OptLine50 = None
+    shift: OptLine40 = None
     shift_start: Clock = None
     shift_end: Clock = None
     all_day: bool = False
@@ -229,9 +245,9 @@ class RosterEntryIn(BaseModel):
     full_name: Annotated[Line, Field(min_length=1, max_length=200)]
     position: Annotated[Line, Field(min_length=1, max_length=200)]
     phone: Phone
-    email: Annotated[opt_line(200), AfterValidator(_email)] = None
-    substitute: opt_line(300) = None
-    note: opt_block(2000) = None
+    email: Annotated[OptLine200, AfterValidator(_email)] = None
+    substitute: OptLine300 = None
+    note: OptBlock2000 = None
 
     @model_validator(mode="before")
     @classmethod
@@ -300,7 +316,7 @@ class IncidentIn(SubmissionIn):
     """An incident report (initial, update or closing), after Thông tư 20/2017 Mẫu 03."""
 
     stage: Stage
-    parent_reference: opt_line(30) = None
+    parent_reference: OptLine30 = None
     contact_name: Annotated[Line, Field(min_length=1, max_length=200)]
     contact_phone: Phone
     category: Category
@@ -313,9 +329,9 @@ class IncidentIn(SubmissionIn):
     subscribers_affected: Annotated[int | None, Field(ge=0)] = None
     severity: Severity
     description: Annotated[Block, Field(min_length=1, max_length=10000)]
-    cause: opt_block(5000) = None
-    actions_taken: opt_block(5000) = None
-    support_needed: opt_block(5000) = None
+    cause: OptBlock5000 = None
+    actions_taken: OptBlock5000 = None
+    support_needed: OptBlock5000 = None
     restored_at: LocalDateTime | None = None
     confidential: bool = False
 
@@ -365,8 +381,8 @@ def _check_times(detected: datetime, restored: datetime | None) -> None:
 class ResultsReportIn(SubmissionIn):
     """A results report: a text, a file reference (already uploaded elsewhere), or both."""
 
-    summary: opt_block(20000) = None
-    file_reference: opt_line(500) = None
+    summary: OptBlock20000 = None
+    file_reference: OptLine500 = None
 
     @model_validator(mode="after")
     def _something(self) -> ResultsReportIn:

@@ -15,7 +15,7 @@ branch_labels = None
 depends_on = None
 
 UTC_DATETIME = sa.DateTime(timezone=True)
-DIRECTIVE_COLUMNS = (
+DIRECTIVE_COLUMNS: tuple[sa.Column[object], ...] = (
     sa.Column("status", sa.String(20), nullable=False, server_default="live"),
     sa.Column("issuer_kind", sa.String(30), nullable=False, server_default="other"),
     sa.Column("doc_kind", sa.String(30), nullable=False, server_default="cong_van"),
@@ -29,7 +29,7 @@ DIRECTIVE_COLUMNS = (
     sa.Column("ocr_confidence", sa.Float(), nullable=True),
     sa.Column("hints", sa.JSON(), nullable=True),
 )
-DEADLINE_COLUMNS = (
+DEADLINE_COLUMNS: tuple[sa.Column[object], ...] = (
     sa.Column("kind", sa.String(10), nullable=False, server_default="once"),
     sa.Column("starts_at", UTC_DATETIME, nullable=True),
     sa.Column("until_on", sa.Date(), nullable=True),
