@@ -147,3 +147,34 @@ def test_wrong_token_is_reported_as_unavailable(store_url: str) -> None:
     bad = StoreClient(store_url, "wrong", timeout=1, attempts=1)
     messages, _ = run(ActionAnswerContacts(bad), make_tracker("hotline ha tinh"))
     assert messages[0]["text"] == STORE_UNAVAILABLE_TEXT
+
+
+def test_no_days_off_is_said_plainly(client: StoreClient) -> None:
+    text = text_of(ActionAnswerHolidays(client), "lich nghi tet lang son")
+    assert "không nêu lịch nghỉ Tết" in text
+
+
+def test_a_deadline_question_the_deadlines_do_not_cover_gets_the_passage(
+    client: StoreClient,
+) -> None:
+    text = text_of(
+        ActionAnswerDeadlines(client), "bac giang kiem tra goi kien hang truoc khi nhan buu gui"
+    )
+    assert "không nêu thời hạn riêng" in text
+    assert "kiểm tra nội dung gói" in text and "09h00 ngày 13/02/2024" in text
+
+
+def test_an_email_asked_of_a_directive_without_one(client: StoreClient) -> None:
+    text = text_of(ActionAnswerContacts(client), "email so tttt ha tinh la gi")
+    assert "không nêu địa chỉ e-mail" in text and "0911378999" in text
+
+
+def test_a_named_enterprise_and_a_kind_nobody_is_addressed_as(client: StoreClient) -> None:
+    vnpt = text_of(ActionAnswerDuties(client), "Viễn thông Lạng Sơn được giao riêng việc gì")
+    assert "giao dịch điện tử" in vnpt
+    nobody = text_of(ActionAnswerDuties(client), "ubnd huyen bac giang phai lam gi dip tet")
+    assert "không có mục riêng cho các sở, ban, ngành và UBND cấp huyện, xã" in nobody
+
+
+def test_who_signed(client: StoreClient) -> None:
+    assert "Người ký: Đậu Tùng Lâm" in text_of(ActionAnswerDirective(client), "ai ky cv ha tinh")
