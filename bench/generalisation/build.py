@@ -19,6 +19,7 @@ import io
 import shutil
 import sys
 import zipfile
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -382,25 +383,40 @@ def source_text(document: Document) -> str:
     return (folder / document.source).read_text(encoding="utf-8-sig")
 
 
-def build(out_dir: Path) -> list[Path]:
-    """Write every bench document into out_dir; return their paths in BENCH order."""
+Renderer = Callable[[str, Path, str], Path]  # (markup, out path, title) -> out path
+
+
+def build_set(
+    documents: Sequence[Document],
+    out_dir: Path,
+    folders: tuple[Path, Path],
+    renderers: Mapping[str, Renderer],
+) -> list[Path]:
+    """Write a set's documents into out_dir, in order: copies from the first folder, the others
+    rendered from their sources in the second. Shared by every bench set built this way."""
+    copies, sources = folders
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     built = []
-    for document in BENCH:
+    for document in documents:
         out = out_dir / document.name
         if document.how == "copy":
-            shutil.copyfile(DOCUMENTS / document.source, out)
-        elif document.how == "docx":
-            render_docx(source_text(document), out, title=document.name)
-        elif document.how == "pdf":
-            render_pdf(source_text(document), out, title=document.name)
+            shutil.copyfile(copies / document.source, out)
         elif document.how == "scan":
-            render_scan(source_text(document), out, seed=document.year)
+            text = (sources / document.source).read_text(encoding="utf-8-sig")
+            render_scan(text, out, seed=document.year)
+        elif document.how in renderers:
+            text = (sources / document.source).read_text(encoding="utf-8-sig")
+            renderers[document.how](text, out, document.name)
         else:
             raise ValueError(f"unknown build step {document.how!r} for {document.name}")
         built.append(out)
     return built
+
+
+def build(out_dir: Path) -> list[Path]:
+    """Write every bench document into out_dir; return their paths in BENCH order."""
+    return build_set(BENCH, out_dir, (DOCUMENTS, SOURCES), {"docx": render_docx, "pdf": render_pdf})
 
 
 def main() -> None:

@@ -22,17 +22,16 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 import sys
 from pathlib import Path
 
 from bench.generalisation.build import (
     FIXED_TIME,
     Document,
+    build_set,
     fixed_zip,
     groups,
     is_pair,
-    render_scan,
     row_cells,
     split_pair,
 )
@@ -374,23 +373,8 @@ def source_text(document: Document) -> str:
 
 def build(out_dir: Path) -> list[Path]:
     """Write every holdout document into out_dir; return their paths in HOLDOUT order."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    built = []
-    for document in HOLDOUT:
-        out = out_dir / document.name
-        if document.how == "copy":
-            shutil.copyfile(DOCUMENTS / document.source, out)
-        elif document.how == "docx":
-            render_docx(source_text(document), out, title=document.name)
-        elif document.how == "pdf":
-            render_pdf(source_text(document), out, title=document.name)
-        elif document.how == "scan":
-            render_scan(source_text(document), out, seed=document.year)
-        else:
-            raise ValueError(f"unknown build step {document.how!r} for {document.name}")
-        built.append(out)
-    return built
+    renderers = {"docx": render_docx, "pdf": render_pdf}
+    return build_set(HOLDOUT, out_dir, (DOCUMENTS, SOURCES), renderers)
 
 
 def main() -> None:
