@@ -262,6 +262,8 @@ def _start_block(line: str, bold: bool, state: _State) -> Block | None:
         or (not state.in_body and _PLACE_DATE_RE.search(line))
     ):
         return Block(HEADER, line, continuable=False)
+    if _is_telegram_opening(line):
+        return Block(RECIPIENTS, "")  # the addressees follow, as after "Kính gửi:"
     if _SUBJECT_LINE_RE.match(line) and not state.in_body:
         return Block(SUBJECT, _SUBJECT_LINE_RE.sub("", line))
     if match := _RECIPIENTS_LINE_RE.match(line):
@@ -313,6 +315,12 @@ def _is_name_line(line: str) -> bool:
     return 2 <= len(words) <= 6 and all(
         w.isalpha() and w[:1].isupper() and w[1:] == w[1:].lower() for w in words
     )
+
+
+def _is_telegram_opening(line: str) -> bool:
+    """ "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH điện:" opens a công điện's list of addressees."""
+    head, _, tail = line.rstrip(" :").rpartition(" ")
+    return tail == "điện" and is_upper_line(head) and len(head.split()) >= 2
 
 
 def _join_wrap(head: str, tail: str) -> str:
