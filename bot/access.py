@@ -7,7 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from telegram import Update
+from telegram import CallbackQuery, Message, Update
 from telegram.ext import ContextTypes
 
 from bot import texts
@@ -29,6 +29,25 @@ async def audit(
         await store.audit(user_id, action, allowed, detail)
     except StoreDown:
         log.warning("audit entry not stored (store down): user=%s action=%s", user_id, action)
+
+
+async def staff_button(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, refusal: str, action: str
+) -> tuple[CallbackQuery, Message, Person] | None:
+    """A staff member's button press, acknowledged; anyone else is told why and audited."""
+    query, user = update.callback_query, update.effective_user
+    if query is None or query.data is None or user is None:
+        return None
+    if not isinstance(query.message, Message):
+        return None
+    people: People = context.bot_data["people"]
+    person = await people.get(user.id)
+    if not person.privileged:
+        await query.answer(refusal, show_alert=True)
+        await audit(context, user.id, action, False, query.data)
+        return None
+    await query.answer()
+    return query, query.message, person
 
 
 def restricted(action: str, admin_only: bool = False) -> Callable[[StaffHandler], Handler]:

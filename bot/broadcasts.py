@@ -16,7 +16,7 @@ from telegram.error import RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
 from bot import texts
-from bot.access import audit, restricted
+from bot.access import audit, restricted, staff_button
 from bot.people import SECTOR_LABELS, People, Person
 from bot.store_api import StoreAPI, StoreDown, StoreRefused
 from bot.store_replies import answer_or_explain
@@ -151,25 +151,18 @@ def _sector_keyboard() -> InlineKeyboardMarkup:
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Confirm/cancel a preview, or a step of the step-by-step version (staff only)."""
-    query = update.callback_query
-    user = update.effective_user
-    if query is None or query.data is None or user is None:
+    pressed = await staff_button(
+        update, context, "Chỉ cán bộ Sở được gửi thông báo.", "broadcast_button"
+    )
+    if pressed is None:
         return
-    if not isinstance(query.message, Message):
-        return
-    people: People = context.bot_data["people"]
-    person = await people.get(user.id)
-    if not person.privileged:
-        await query.answer("Chỉ cán bộ Sở được gửi thông báo.", show_alert=True)
-        await audit(context, user.id, "broadcast_button", False, query.data)
-        return
-    await query.answer()
-    action, _, value = query.data.removeprefix(PREFIX).partition(":")
+    query, message, person = pressed
+    action, _, value = (query.data or "").removeprefix(PREFIX).partition(":")
     if action in ("ok", "no"):
         await _decide(update, context, person, int(value), action == "ok")
         return
     draft: dict[str, Any] = context.user_data.setdefault(DRAFT, {})  # type: ignore[union-attr]
-    reply = query.message.reply_text
+    reply = message.reply_text
     if action == "a" and value == "stop":
         context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
         await reply("Đã hủy soạn thông báo.")

@@ -15,8 +15,7 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot import texts
-from bot.access import audit
-from bot.people import People
+from bot.access import audit, staff_button
 from bot.store_api import StoreAPI, StoreDown, StoreRefused
 from bot.store_replies import answer_or_explain
 from vntext.messages import split_message
@@ -92,20 +91,15 @@ async def load(
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Confirm, cancel or start a correction of a draft (staff only)."""
-    query, user = update.callback_query, update.effective_user
-    if query is None or query.data is None or user is None or query.message is None:
+    pressed = await staff_button(
+        update, context, "Chỉ cán bộ Sở được nạp công văn.", "directive_button"
+    )
+    if pressed is None:
         return
-    people: People = context.bot_data["people"]
-    person = await people.get(user.id)
-    if not person.privileged:
-        await query.answer("Chỉ cán bộ Sở được nạp công văn.", show_alert=True)
-        await audit(context, user.id, "directive_button", False, query.data)
-        return
-    await query.answer()
-    action, _, rest = query.data.removeprefix(PREFIX).partition(":")
+    query, message, person = pressed
+    action, _, rest = (query.data or "").removeprefix(PREFIX).partition(":")
     draft_text, _, code = rest.partition(":")
     draft_id = int(draft_text)
-    message: Message = query.message  # type: ignore[assignment]
     store: StoreAPI = context.bot_data["store"]
     if action in ("ok", "no"):
         with contextlib.suppress(TelegramError):

@@ -177,11 +177,12 @@ def upsert_directive(
     text: str,
     hints: dict[str, Any] | None = None,
     ocr: tuple[bool, float | None] = (False, None),
-) -> tuple[Directive, str]:
+) -> tuple[Directive, str, parser.Directive | None]:
     """Store a directive: the same document again (by name, by text, or by number from the same
     issuer) updates it, never duplicates it.
 
-    Returns the row and what happened: "created", "updated" or "unchanged".
+    Returns the row, what happened ("created", "updated" or "unchanged") and what was read
+    (None when nothing was parsed again).
     Raises parser.DirectiveParseError when the text cannot be a directive.
     """
     digest = sha256_of(text)
@@ -194,7 +195,7 @@ def upsert_directive(
         and (existing.hints or {}) == hints
         and existing.status == LIVE
     ):
-        return existing, "unchanged"
+        return existing, "unchanged", None
     parsed = parser.parse(text, hints_of(hints))
     if existing is None:
         existing = _same_document(session, parsed, digest)
@@ -204,7 +205,7 @@ def upsert_directive(
             and (existing.hints or {}) == hints
             and existing.parser_version == parser.PARSER_VERSION
         ):
-            return existing, "unchanged"
+            return existing, "unchanged", parsed
     status = "updated" if existing is not None else "created"
     directive = existing or Directive(source_name=source_name)
     directive.source_name = source_name
@@ -217,19 +218,16 @@ def upsert_directive(
     _fill(directive, parsed)
     session.add(directive)
     session.commit()
-    return directive, status
-
-
-def directive_exists(session: Session, source_name: str) -> bool:
-    query = select(Directive.id).where(Directive.source_name == source_name)
-    return session.scalar(query) is not None
+    return directive, status, parsed
 
 
 def load_directory(session: Session, directory: Path) -> int:
     """Load every .txt directive in directory; returns how many were new or changed."""
     changed = 0
     for path in sorted(directory.glob("*.txt")):
-        directive, status = upsert_directive(session, path.name, path.read_text(encoding="utf-8"))
+        directive, status, _ = upsert_directive(
+            session, path.name, path.read_text(encoding="utf-8")
+        )
         if status != "unchanged":
             changed += 1
             log.info("loaded directive %s (%s %s)", path.name, directive.number, directive.province)
@@ -396,14 +394,16 @@ def correct_draft(session: Session, draft: DirectiveDraft, corrections: dict[str
     session.commit()
 
 
-def confirm_draft(session: Session, draft: DirectiveDraft) -> tuple[Directive, str]:
+def confirm_draft(
+    session: Session, draft: DirectiveDraft
+) -> tuple[Directive, str, parser.Directive | None]:
     """Make a draft live (or update the directive it repeats); the draft is gone afterwards."""
-    directive, status = upsert_directive(
+    directive, status, parsed = upsert_directive(
         session, draft.source_name, draft.text, draft.hints, (draft.ocr, draft.ocr_confidence)
     )
     session.execute(delete(DirectiveDraft).where(DirectiveDraft.id == draft.id))
     session.commit()
-    return directive, status
+    return directive, status, parsed
 
 
 def discard_draft(session: Session, draft: DirectiveDraft) -> None:

@@ -55,17 +55,20 @@ def ingest(
     session: Session, source_name: str, document: DocumentText, hints: dict[str, Any]
 ) -> DirectivePreview:
     """Parse and store one directive at once (make ingest); the preview says what was read."""
-    directive, status = crud.upsert_directive(
+    directive, status, parsed = crud.upsert_directive(
         session, source_name, document.text, hints, _ocr(document)
     )
-    return directive_preview(directive, status, document.warnings)
+    return directive_preview(directive, status, document.warnings, parsed)
 
 
 def directive_preview(
-    directive: Directive, status: str, read_warnings: list[str] | None = None
+    directive: Directive,
+    status: str,
+    read_warnings: list[str] | None = None,
+    parsed: parser.Directive | None = None,
 ) -> DirectivePreview:
-    """The preview of a stored directive, parsed again from its text and hints (cheap)."""
-    parsed = parser.parse(directive.text, crud.hints_of(directive.hints))
+    """The preview of a stored directive, from what was just read or read again from its text."""
+    parsed = parsed or parser.parse(directive.text, crud.hints_of(directive.hints))
     return previews.build(
         parsed,
         status=status,

@@ -21,15 +21,34 @@ def tet_name_of(year: int) -> str:
 
 
 def _names() -> dict[str, str]:
+    """Folded name -> proper name for the 60 years; "tị" (Tỵ) and "mẹo" (Mão) are spellings too.
+
+    Only real stem-branch pairs exist, so a folded name is never ambiguous ("ất ty" is Ất Tỵ).
+    """
     table = {}
     for offset in range(60):
         name = tet_name_of(2020 + offset)
         table[fold(name)] = name
+        stem, branch = fold(name).split()
+        spelling = {"ty": "ti", "mao": "meo"}.get(branch)
+        if spelling and name.endswith(("Tỵ", "Mão")):
+            table[f"{stem} {spelling}"] = name
     return table
 
 
 _FOLDED_NAMES = _names()
-_NAME_RE = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, _FOLDED_NAMES)) + r")(?!\w)")
+_ALTERNATION = "|".join(map(re.escape, sorted(_FOLDED_NAMES, key=len, reverse=True)))
+_NAME_RE = re.compile(rf"(?<!\w)({_ALTERNATION})(?!\w)")
+_TET_NAME_RE = re.compile(rf"(?<!\w)tet\s+(?:nguyen dan\s+)?({_ALTERNATION})(?!\w)")
+
+
+def tet_named(*texts: str) -> str | None:
+    """The Tết the first text names as such ("Tết Nguyên đán Ất Ty" → Ất Tỵ); a bare can-chi name
+    ("29 tháng chạp năm Quý Mão") is the lunar year of a day, not the Tết."""
+    for text in texts:
+        if match := _TET_NAME_RE.search(fold(text)):
+            return _FOLDED_NAMES[match.group(1)]
+    return None
 
 
 def tet_in_text(text: str) -> str | None:

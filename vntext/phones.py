@@ -18,6 +18,8 @@ from vntext.normalize import nfc
 
 REGION = "VN"
 EXAMPLE = "0912345678"
+# An e-mail address as directives and users write them.
+EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _LABEL_RE = re.compile(
     r"^\s*(?:(?:so\s+)?(?:sdt|dt|dd|di\s+dong|dien\s+thoai|tel|mobile|phone|hotline)\.?\s*)+[:.]?\s*"
 )

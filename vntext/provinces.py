@@ -82,14 +82,8 @@ def resolve(name: str) -> ProvinceMention | None:
 
 def find_in_text(text: str) -> ProvinceMention | None:
     """The first province named in free text, preferring the longest alias at each position."""
-    folded = fold(text)
-    best: tuple[int, int, ProvinceMention] | None = None
-    for alias, mention in _aliases().items():
-        for match in _alias_re(alias).finditer(folded):
-            candidate = (match.start(), -len(alias), mention)
-            if best is None or candidate[:2] < best[:2]:
-                best = candidate
-    return best[2] if best else None
+    found = mentions_in_text(text)
+    return found[0][2] if found else None
 
 
 def without_places(text: str) -> str:

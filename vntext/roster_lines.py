@@ -26,7 +26,7 @@ from vntext.dates import (
 )
 from vntext.lunar_calendar import lunar_text
 from vntext.normalize import fold, nfc
-from vntext.phones import Phone, find_phone_matches, parse_phone
+from vntext.phones import EMAIL_RE, Phone, find_phone_matches, parse_phone
 
 DUTY_TYPES: dict[str, str] = {
     "truc_lanh_dao": "Trực lãnh đạo",
@@ -84,7 +84,6 @@ LINE_EXAMPLE = "Nguyễn Văn A - Phó Giám đốc - 0912345678 - 10/02 - trự
 
 _SPLIT_RE = re.compile(r"\s+[-–—]\s+|\s*[|;\t]\s*|\s*[–—]\s*|\s{3,}")
 _NUMBERING_RE = re.compile(r"^\s*(?:[-•*+]\s+|\d{1,3}\s*(?:[.)/:]|\s[-–|])\s+)")
-_EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PAREN_RE = re.compile(r"^(?P<outer>[^()]+?)\s*\((?P<inner>[^()]+)\)\s*$")
 _HONORIFIC_RE = re.compile(r"^(?:ong|ba|d/c|dc|dong chi)\s+")
 _DIGITS_ONLY_RE = re.compile(r"^[\d\s.+()\-]+$")
@@ -307,7 +306,7 @@ def _read_field(
     """Take from one field every fact its shape shows; keep what is left as a name or position."""
     folded = fold_keep_offsets(text)
     spans: list[tuple[int, int]] = []
-    for email in _EMAIL_RE.finditer(text):
+    for email in EMAIL_RE.finditer(text):
         facts.emails.append(email[0])
         spans.append(email.span())
     for phone in find_phone_matches(_blank(text, spans)):

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 import phonenumbers
 
 from vntext.normalize import fold, nfc
+from vntext.phones import EMAIL_RE
 
 _URL_RE = re.compile(r"https?://\S+")
 _SPACE_RE = re.compile(r"\s+")
-_EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _NAME_WORD = r"[A-ZĐÀ-Ỹ][a-zà-ỹđ]*"
 _PERSON_RE = re.compile(
     r"(?<!\w)(?:Đ/[Cc]|đ/c|[Đđ]ồng chí|[Oô]ng|[Bb]à|[Aa]nh|[Cc]hị)\s+"
@@ -212,7 +212,7 @@ def _row_contacts(cells: list[str], roles: dict[str, int] | None) -> list[Parsed
                 phone_display=match.raw_string,
             )
         )
-    for address in _EMAIL_RE.finditer(row):
+    for address in EMAIL_RE.finditer(row):
         found.append(ParsedContact(row, name or None, title, email=address.group(0).rstrip(".")))
     return found
 
@@ -262,7 +262,7 @@ def extract_contacts(text: str) -> list[ParsedContact]:
         )
         _describe(contact, clause)
         found.append((match.start, contact))
-    for address in _EMAIL_RE.finditer(flat):
+    for address in EMAIL_RE.finditer(flat):
         clause = _clause_before(flat, address.start()) or ""
         contact = ParsedContact(context=clause, email=address.group(0).rstrip("."))
         _describe(contact, clause)

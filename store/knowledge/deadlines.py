@@ -23,6 +23,7 @@ from itertools import pairwise
 from store.knowledge.layout import Passage, Section, strip_item
 from vntext.audiences import GENERAL
 from vntext.dates import DateMatch, DateParseError, find_all_dates, find_times
+from vntext.phones import EMAIL_RE
 
 ONCE, DAILY, WINDOW, PERIOD = "once", "daily", "window", "period"
 END_OF_DAY = time(23, 59, 59)
@@ -110,7 +111,6 @@ _TO_RE = re.compile(
     r"hằng|hàng|mỗi|từ|vào|lúc)\b|[,;.(]|$)"
 )
 _MARKER_RE = re.compile(r"^(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2})*|[a-zđ])[.)/]?\s+(?=\S)")
-EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _EMAIL_WORDS_RE = re.compile(r"\be-?mail\b|thư điện tử|bản điện tử|hộp thư", re.IGNORECASE)
 _PAPER_WORDS_RE = re.compile(r"bằng văn bản|văn bản giấy|bản giấy", re.IGNORECASE)
 _HINT_RE = re.compile(

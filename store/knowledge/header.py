@@ -31,7 +31,7 @@ from store.knowledge.vocabulary import (
     IssuerKind,
     issuer_kind,
 )
-from vntext.lunar import BRANCHES, STEMS, tet_name_of
+from vntext.lunar import tet_name_of, tet_named
 from vntext.normalize import fold
 from vntext.provinces import ProvinceMention, mentions_in_text, resolve
 
@@ -354,39 +354,6 @@ def _subject(blocks: list[Block], hints: Hints) -> str:
     return ""
 
 
-_FOLDED_STEMS = {fold(stem): i for i, stem in enumerate(STEMS)}
-
-
-def _folded_branches() -> dict[str, tuple[int, ...]]:
-    """Folded branch -> candidate indexes; "ty" is both Tý and Tỵ once tones are gone."""
-    table: dict[str, tuple[int, ...]] = {"ti": (5,), "meo": (3,)}
-    for index, branch in enumerate(BRANCHES):
-        table[fold(branch)] = (*table.get(fold(branch), ()), index)
-    return table
-
-
-_FOLDED_BRANCHES = _folded_branches()
-_TET_RE = re.compile(
-    rf"\btet\s+(?:nguyen dan\s+)?(?P<stem>{'|'.join(_FOLDED_STEMS)})\s+"
-    rf"(?P<branch>{'|'.join(sorted(_FOLDED_BRANCHES, key=len, reverse=True))})\b"
-)
-
-
-def tet_name_in(*texts: str) -> str | None:
-    """'Giáp Thìn', 'Ất Tỵ'… from the first text naming one; typos like 'Ất Ty' are repaired.
-
-    Folding loses Tý/Tỵ, but a stem only pairs with branches of the same parity in the 60-year
-    cycle, so Ất (odd) + "ty" can only be Tỵ.
-    """
-    for text in texts:
-        for match in _TET_RE.finditer(fold(text)):
-            stem = _FOLDED_STEMS[match["stem"]]
-            branches = [b for b in _FOLDED_BRANCHES[match["branch"]] if b % 2 == stem % 2]
-            if branches:
-                return f"{STEMS[stem]} {BRANCHES[branches[0]]}"
-    return None
-
-
 def _year_of_name(name: str, around: int) -> int:
     """The solar year of a can-chi Tết nearest a reference year (the cycle is 60 years)."""
     candidates = [y for y in range(around - 40, around + 41) if tet_name_of(y) == name]
@@ -406,7 +373,7 @@ def tet_year_of(
     for text in (subject, flat):
         if match := _YEAR_AFTER_TET_RE.search(text):
             return int(match.group(1))
-        name = tet_name_in(text)
+        name = tet_named(text)
         if name and reference:
             return _year_of_name(name, reference + (1 if (month or 1) >= 9 else 0))
     if when:

@@ -309,7 +309,7 @@ class _State:
     closed: bool = False
 
 
-def _is_name_line(line: str) -> bool:
+def is_name_line(line: str) -> bool:
     """ "Rơ Mah Thuận", "Đặng Quốc Khánh": 2–6 capitalised words and nothing else."""
     words = line.split()
     return 2 <= len(words) <= 6 and all(
@@ -348,7 +348,7 @@ def blocks_of(text: str) -> list[Block]:
                 blocks[-1].text = _join_wrap(blocks[-1].text, line)
                 continue
             # A name on its own line (under a signature) never runs on into the next line.
-            block = Block(PARA, line, bold=bold, continuable=not _is_name_line(line))
+            block = Block(PARA, line, bold=bold, continuable=not is_name_line(line))
         if block.kind == RECIPIENTS:
             state.in_recipients = not block.text
         elif block.kind != RECIPIENT:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from store.knowledge.contacts import ParsedContact, extract_contacts, unwrap
 from store.knowledge.deadlines import Deadline, Holiday, deadlines, holidays, sentences
-from store.knowledge.header import Hints, PartialDate, read_header, tet_name_in
+from store.knowledge.header import Hints, PartialDate, read_header
 from store.knowledge.layout import (
     BODY_KINDS,
     CLOSING,
@@ -32,6 +32,7 @@ from store.knowledge.layout import (
     Passage,
     Section,
     blocks_of,
+    is_name_line,
     sections_of,
     strip_item,
 )
@@ -39,7 +40,7 @@ from store.knowledge.legal import LegalBasis, legal_bases
 from store.knowledge.vocabulary import DocKind, IssuerKind
 from vntext.audiences import GENERAL
 from vntext.language import looks_vietnamese
-from vntext.lunar import tet_name_of
+from vntext.lunar import tet_name_of, tet_named
 from vntext.normalize import nfc
 
 __all__ = [
@@ -109,6 +110,19 @@ class Directive:
     signer: str | None = None
     warnings: list[str] = field(default_factory=list)
 
+    # The issue date under the names a stored directive uses, so citations read both alike.
+    @property
+    def issued_day(self) -> int | None:
+        return self.issued.day
+
+    @property
+    def issued_month(self) -> int | None:
+        return self.issued.month
+
+    @property
+    def issued_year(self) -> int | None:
+        return self.issued.year
+
     def __eq__(self, other: object) -> bool:
         """Equal when every read fact is equal (sections compare by heading, audiences, items)."""
         if not isinstance(other, Directive):
@@ -133,16 +147,6 @@ def _recipients(blocks: list[Block]) -> list[str]:
     return [name for name in (strip_item(part).rstrip(".") for part in found) if name]
 
 
-def _is_name_word(word: str) -> bool:
-    """'Nguyễn', 'Lâm', 'A': capitalised letters only."""
-    return word.isalpha() and word[0].isupper() and (len(word) == 1 or word[1:].islower())
-
-
-def _is_name(text: str) -> bool:
-    words = text.split()
-    return 2 <= len(words) <= 6 and all(_is_name_word(w) for w in words)
-
-
 def _signer(blocks: list[Block]) -> str | None:
     """The name under the signature: the first name line after the signature block ("KT. GIÁM
     ĐỐC / PHÓ GIÁM ĐỐC / (Đã ký)"), else the last name line of the document."""
@@ -150,10 +154,10 @@ def _signer(blocks: list[Block]) -> str | None:
         if block.kind != SIGNATURE:
             continue
         for following in blocks[index + 1 : index + 4]:
-            if following.kind in (PARA, CLOSING_ITEM, HEADING) and _is_name(following.text):
+            if following.kind in (PARA, CLOSING_ITEM, HEADING) and is_name_line(following.text):
                 return following.text
     for block in reversed(blocks[-4:]):
-        if block.kind in (PARA, CLOSING_ITEM) and _is_name(block.text):
+        if block.kind in (PARA, CLOSING_ITEM) and is_name_line(block.text):
             return block.text
     return None
 
@@ -180,7 +184,7 @@ def _signer_in_lines(text: str) -> str | None:
         if not line or _NOT_SIGNER_RE.match(line) or line.upper() == line:
             continue
         match = _TRAILING_NAME_RE.search(line.split(" | ")[-1])
-        if match and _is_name(match["name"]) and len(match["name"].split()) >= 2:
+        if match and is_name_line(match["name"]) and len(match["name"].split()) >= 2:
             return match["name"]
     return None
 
@@ -295,9 +299,7 @@ def parse(text: str, hints: Hints | None = None) -> Directive:
     contacts = extract_contacts(text)
     days_off, flags = holidays(passages, header.tet_year, warnings)
     found_deadlines = deadlines(passages, header.tet_year, recipients, warnings, days_off)
-    tet_name = tet_name_in(header.subject, flat)
-    if header.tet_year and (tet_name is None or tet_name != tet_name_of(header.tet_year)):
-        tet_name = tet_name_of(header.tet_year)
+    tet_name = tet_name_of(header.tet_year) if header.tet_year else tet_named(header.subject, flat)
     warnings += _missing_facts(header.number, header.issued, header.tet_year, sections)
     return Directive(
         issuing_province=header.mention.named,

@@ -35,22 +35,6 @@ PROVINCE_SOURCES = {
 MAX_LISTED = 12
 
 
-def _source(parsed: parser.Directive) -> Source:
-    return Source(
-        number=parsed.number,
-        day=parsed.issued.day,
-        month=parsed.issued.month,
-        year=parsed.issued.year,
-        department=parsed.department,
-        province=parsed.issuing_province,
-        issuer_kind=parsed.issuer_kind,
-        doc_kind=parsed.doc_kind,
-        restates=parsed.restates,
-        source_site=parsed.source_site,
-        published=parsed.published,
-    )
-
-
 def build(
     parsed: parser.Directive,
     *,
@@ -62,7 +46,7 @@ def build(
     read_warnings: list[str] | None = None,
 ) -> DirectivePreview:
     """The preview of a parsed document, with its chat/terminal wording."""
-    source = _source(parsed)
+    source = Source.of(parsed)
     preview = DirectivePreview(
         status=status,
         draft_id=draft_id,

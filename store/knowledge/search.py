@@ -27,6 +27,7 @@ import numpy as np
 
 from vntext.abbreviations import expand
 from vntext.normalize import fold, nfc
+from vntext.phones import EMAIL_RE
 
 SEARCH_THRESHOLD = 0.3
 """Below this best score the directive searched does not answer the question. Bench, scoped to
@@ -72,10 +73,9 @@ _ACCENTED = frozenset(_WORD_RE.findall(_ACCENTED_STOPWORDS))
 _PLAIN = frozenset(_WORD_RE.findall(_PLAIN_STOPWORDS))
 # Passages say in other words what users ask for: an address is an "email", a number a phone,
 # "trước 9h00 ngày …" a deadline ("hạn").
-_EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE_RE = re.compile(r"(?<![\d/.])0\d{2,4}[.\s]?\d{3}[.\s]?\d{3,4}(?![\d/])")
 _DEADLINE_RE = re.compile(r"\b(?:trước|chậm nhất(?: là)?|hạn)\s+(?:ngày\s+)?\d", re.IGNORECASE)
-_CUES = ((_EMAIL_RE, ["email"]), (_PHONE_RE, ["so", "dien", "thoai"]), (_DEADLINE_RE, ["han"]))
+_CUES = ((EMAIL_RE, ["email"]), (_PHONE_RE, ["so", "dien", "thoai"]), (_DEADLINE_RE, ["han"]))
 
 
 # "29 Tết", "30 Tết" are the last days of tháng Chạp, the way directives write them.

@@ -225,11 +225,11 @@ def confirm_draft(
     if body is not None:
         _correct(session, draft, body)
     try:
-        directive, status = crud.confirm_draft(session, draft)
+        directive, status, parsed = crud.confirm_draft(session, draft)
     except DirectiveParseError as error:
         session.rollback()
         raise HTTPException(status_code=422, detail=str(error)) from error
-    return services.directive_preview(directive, status)
+    return services.directive_preview(directive, status, parsed=parsed)
 
 
 @router.delete("/directives/drafts/{draft_id}", status_code=204)
