@@ -18,6 +18,7 @@ import sys
 import tempfile
 import unicodedata
 from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -53,13 +54,19 @@ def fold(text: str) -> str:
     return stripped.replace("đ", "d").replace("\u00d0", "d")
 
 
-def document_lines(document: Document) -> list[str]:
-    text = source_text(document)
+def document_lines(
+    document: Document,
+    text: str | None = None,
+    plain: Callable[[str], list[str]] = plain_lines,
+) -> list[str]:
+    """The document's source lines as a reader sees them; `text` and `plain` are the set's own
+    source and markup reader (this set's by default)."""
+    text = source_text(document) if text is None else text
     if document.how == "copy" and document.name.endswith(".html"):
         return [html.unescape(re.sub(r"<[^>]+>", " ", line)) for line in text.splitlines()]
     if document.how == "copy":
         return text.splitlines()
-    return plain_lines(text)
+    return plain(text)
 
 
 def extracted_lines(path: Path) -> list[str] | None:
@@ -121,25 +128,35 @@ def fact_found(fact: str, lines: list[str], document: Document) -> bool:
     return any(fact.lower() in nfc(line).lower() for line in lines)
 
 
-def style_problem(question: str, style: str) -> str | None:
+def style_problem(question: str, style: str, abbreviations: set[str] = ABBREVIATIONS) -> str | None:
     accented = fold(question) != question.lower()
     words = set(re.findall(r"[\wđ]+", question.lower()))
+    short = words & abbreviations
     if style == "unaccented" and accented:
         return "marked unaccented but has diacritics"
-    if style == "unaccented" and words & ABBREVIATIONS:
-        return f"marked unaccented but abbreviates {sorted(words & ABBREVIATIONS)}"
+    if style == "unaccented" and short:
+        return f"marked unaccented but abbreviates {sorted(short)}"
     if style == "accented" and not accented:
         return "marked accented but has no diacritics"
-    if style == "abbreviated" and not words & ABBREVIATIONS:
+    if style == "abbreviated" and not short:
         return "marked abbreviated but uses no known abbreviation"
     return None
 
 
-def check(questions: list[dict], built: list[Path]) -> list[str]:
+def check(
+    questions: list[dict],
+    built: list[Path],
+    documents: Sequence[Document] = BENCH,
+    lines: Mapping[str, list[str]] | None = None,
+    abbreviations: set[str] = ABBREVIATIONS,
+) -> list[str]:
+    """Problems of a question set against its built documents; the holdout set passes its own
+    documents, source lines and abbreviations."""
     problems = []
-    by_name = {document.name: document for document in BENCH}
+    by_name = {document.name: document for document in documents}
     paths = {path.name: path for path in built}
-    lines = {document.name: document_lines(document) for document in BENCH}
+    if lines is None:
+        lines = {document.name: document_lines(document) for document in documents}
     extracted = {name: extracted_lines(path) for name, path in paths.items()}
     for index, item in enumerate(questions, 1):
         where = f"#{index} «{item.get('q')}»"
@@ -157,7 +174,7 @@ def check(questions: list[dict], built: list[Path]) -> list[str]:
         folded = fold(item["q"])
         if not any(re.search(rf"\b{alias}\b", folded) for alias in document.aliases):
             problems.append(f"{where}: names none of {document.aliases}")
-        if problem := style_problem(item["q"], item["style"]):
+        if problem := style_problem(item["q"], item["style"], abbreviations):
             problems.append(f"{where}: {problem}")
         if set(item["must"]) & set(item["must_not"]):
             problems.append(f"{where}: a fact is both in must and must_not")
@@ -178,22 +195,27 @@ def check(questions: list[dict], built: list[Path]) -> list[str]:
     return problems
 
 
+def report(questions: list[dict], problems: list[str], documents: Sequence[Document]) -> int:
+    """Print the set's make-up and its problems; the exit status (1 on any problem)."""
+    categories = Counter(item["category"] for item in questions)
+    styles = Counter(item["style"] for item in questions)
+    asked = Counter(item["document"] for item in questions)
+    print(f"{len(questions)} questions over {len(asked)} documents")
+    print("categories:", dict(sorted(categories.items())))
+    print("styles:", dict(sorted(styles.items())))
+    for name in (document.name for document in documents):
+        print(f"  {asked[name]:3d}  {name}")
+    for problem in problems:
+        print("PROBLEM", problem)
+    return 1 if problems else 0
+
+
 def main() -> int:
     questions = yaml.safe_load(QUESTIONS.read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory() as tmp:
         built = build(Path(tmp))
         problems = check(questions, built)
-    categories = Counter(item["category"] for item in questions)
-    styles = Counter(item["style"] for item in questions)
-    documents = Counter(item["document"] for item in questions)
-    print(f"{len(questions)} questions over {len(documents)} documents")
-    print("categories:", dict(sorted(categories.items())))
-    print("styles:", dict(sorted(styles.items())))
-    for name in (document.name for document in BENCH):
-        print(f"  {documents[name]:3d}  {name}")
-    for problem in problems:
-        print("PROBLEM", problem)
-    return 1 if problems else 0
+    return report(questions, problems, BENCH)
 
 
 if __name__ == "__main__":
