@@ -1,10 +1,11 @@
 """Passage retrieval benchmark: which engine answers questions over every passage of 200 directives.
 
 The store searches every passage (sentence or short paragraph, with its section heading) of every
-directive. This bench builds a deterministic corpus of ~200 directives / ~20,000 passages from the
-five real directives in data/directives/ (province, years, names and numbers substituted, paragraphs
-mixed between documents), asks the labelled questions of bench/retrieval_queries.yml (accented,
-unaccented, abbreviated, and questions the directive cannot answer) and measures every candidate
+directive, cut by the parser; the bench takes them from the parser too. It builds a deterministic
+corpus of ~200 directives / ~20,000 passages from the five real directives in data/directives/
+(province, years, names and numbers substituted, paragraphs mixed between documents), asks the
+labelled questions of bench/retrieval_queries.yml (accented, unaccented, abbreviated, and
+questions the directive cannot answer) and measures every candidate
 engine on the same corpus: hit@1/hit@3 scoped to the right directive and unscoped over all of them,
 the best score of unanswerable questions (to choose a threshold), search latency, build time, time to
 add one directive, and memory. Each engine runs in its own forked process so memory deltas and
@@ -42,6 +43,8 @@ import numpy as np
 import yaml
 
 from common.paths import PROJECT_ROOT
+from store.knowledge.layout import BODY_KINDS, blocks_of, sections_of
+from store.knowledge.parser import parse
 from store.knowledge.search import (
     SEARCH_THRESHOLD,
     UNSCOPED_SEARCH_THRESHOLD,
@@ -63,14 +66,6 @@ ADDED_PASSAGES = 100
 # Passages of one directive
 # ---------------------------------------------------------------------------------------------
 
-_URL_RE = re.compile(r"^\s*https?://\S+\s*$")
-_BLOCK_RE = re.compile(r"^(?:[-+*•–]|\d+(?:\.\d+)*[.)]?\s|[IVX]+\.\s|[a-zđ]\)\s|\*\*)")
-_HEADING_RE = re.compile(r"^(?:\d+(?:\.\d+)*[.)]?|[IVX]+\.)\s+\S")
-_SENTENCE_RE = re.compile(r"(?<=[.;!?])\s+(?=[-+*\"“(]?[A-ZĐÀ-Ỹ0-9])")
-_CLAUSE_RE = re.compile(r"(?<=;)\s+")
-_COMMA_RE = re.compile(r"(?<=,)\s+")
-_MIN_WORDS, _MAX_WORDS = 20, 60
-
 
 @dataclass(frozen=True)
 class Chunk:
@@ -85,109 +80,9 @@ class Chunk:
         return f"{self.heading}. {self.text}" if self.heading else self.text
 
 
-def _paragraphs(text: str) -> list[str]:
-    """Logical paragraphs: hard-wrapped lines joined, URLs and the recipients' block dropped."""
-    paragraphs: list[str] = []
-    for raw in unicodedata.normalize("NFC", text).replace("\r\n", "\n").split("\n"):
-        line = " ".join(raw.split())
-        if not line or _URL_RE.match(line):
-            continue
-        if line.startswith("Nơi nhận"):
-            break
-        shouting = line.upper() == line and any(c.isalpha() for c in line)
-        if (
-            not paragraphs
-            or _BLOCK_RE.match(line)
-            or shouting
-            or paragraphs[-1][-1] in ".:;!?"
-            or paragraphs[-1].upper() == paragraphs[-1]
-        ):
-            paragraphs.append(line)
-        else:
-            paragraphs[-1] += " " + line
-    return paragraphs
-
-
-def _words(text: str) -> int:
-    return len(text.split())
-
-
-def _pieces(paragraph: str) -> list[str]:
-    """Sentences, and clauses of sentences longer than a passage."""
-    pieces: list[str] = []
-    for sentence in _SENTENCE_RE.split(paragraph):
-        if _words(sentence) <= _MAX_WORDS:
-            pieces.append(sentence)
-            continue
-        for clause in _CLAUSE_RE.split(sentence):
-            if _words(clause) <= _MAX_WORDS:
-                pieces.append(clause)
-            else:
-                pieces.extend(_COMMA_RE.split(clause))
-    return [piece for piece in pieces if piece.strip()]
-
-
-def _pack(pieces: list[str]) -> list[str]:
-    """Greedy packing of sentences into passages of 20–60 words; a short tail joins its elder."""
-    passages: list[list[str]] = [[]]
-    for piece in pieces:
-        current = passages[-1]
-        if current and _words(" ".join(current)) + _words(piece) > _MAX_WORDS:
-            passages.append([piece])
-        else:
-            current.append(piece)
-    texts = [" ".join(p) for p in passages if p]
-    if len(texts) > 1 and _words(texts[-1]) < _MIN_WORDS:
-        texts[-2:] = [f"{texts[-2]} {texts[-1]}"]
-    return texts
-
-
-def _heading_of(paragraph: str) -> str:
-    """A numbered paragraph's heading: up to its first colon, or its first ten words."""
-    head = paragraph.split(":", 1)[0]
-    return head if _words(head) <= 15 else " ".join(paragraph.split()[:10])
-
-
 def split_passages(text: str) -> list[Chunk]:
-    """A directive's passages: short paragraphs of one section merged, long ones split."""
-    chunks: list[Chunk] = []
-    heading = ""
-    pending: list[str] = []
-
-    def flush() -> None:
-        """Emit the short paragraphs waiting; too short alone, they join the section's last passage."""
-        if not pending:
-            return
-        text = " ".join(pending)
-        pending.clear()
-        last = chunks[-1] if chunks else None
-        if (
-            _words(text) < _MIN_WORDS
-            and last is not None
-            and last.heading == heading
-            and _words(last.text) + _words(text) <= _MAX_WORDS + 20
-        ):
-            chunks[-1] = Chunk(heading, f"{last.text} {text}")
-        else:
-            chunks.append(Chunk(heading, text))
-
-    for paragraph in _paragraphs(text):
-        if _HEADING_RE.match(paragraph) and _words(paragraph) <= 20:
-            flush()
-            heading = paragraph.rstrip(":")
-            continue
-        if _HEADING_RE.match(paragraph):
-            flush()
-            heading = _heading_of(paragraph)
-        if _words(paragraph) < _MIN_WORDS:
-            pending.append(paragraph)
-            if _words(" ".join(pending)) >= _MIN_WORDS:
-                flush()
-            continue
-        flush()
-        chunks.extend(Chunk(heading, part) for part in _pack(_pieces(paragraph)))
-    flush()
-    return chunks
+    """A directive's passages exactly as the store indexes them: the parser's own."""
+    return [Chunk(p.heading or "", p.text) for p in parse(text).passages]
 
 
 def real_directives() -> dict[str, list[Chunk]]:
@@ -1178,7 +1073,9 @@ def paragraph_corpus() -> Corpus:
     corpus = Corpus()
     for doc, (stem, _) in enumerate(real_directives().items()):
         text = (DIRECTIVES / f"{stem}.txt").read_text(encoding="utf-8")
-        chunks = [(Chunk("", p), (stem, i)) for i, p in enumerate(_paragraphs(text))]
+        body = [block for block in blocks_of(text) if block.kind in BODY_KINDS]
+        paragraphs = [passage.text for passage in sections_of(body)[1]]
+        chunks = [(Chunk("", p), (stem, i)) for i, p in enumerate(paragraphs)]
         corpus.add_document(doc, chunks)
         corpus.real[stem] = doc
     return corpus

@@ -16,8 +16,8 @@ from telegram.ext import ContextTypes
 
 from bot import texts
 from bot.access import audit, staff_button
-from bot.store_api import StoreAPI, StoreDown, StoreRefused
-from bot.store_replies import answer_or_explain
+from bot.store_api import StoreAPI
+from bot.store_replies import answer_or_explain, done_or_explain
 from vntext.messages import split_message
 from vntext.provinces import resolve
 
@@ -121,15 +121,8 @@ async def _decide(
     store: StoreAPI = context.bot_data["store"]
     context.user_data.pop(FIX, None)  # type: ignore[union-attr]
     if not apply:
-        try:
-            await store.discard_directive(acting, draft_id)
-        except StoreDown:
-            await message.reply_text(texts.STORE_DOWN)
-            return
-        except StoreRefused as error:
-            await message.reply_text(error.detail)
-            return
-        await message.reply_text("Đã hủy, không nạp văn bản nào.")
+        if await done_or_explain(message, store.discard_directive(acting, draft_id)):
+            await message.reply_text("Đã hủy, không nạp văn bản nào.")
         return
     answer = await answer_or_explain(message, store.confirm_directive(acting, draft_id))
     if answer is None:

@@ -25,3 +25,13 @@ async def answer_or_explain(
     except StoreRefused as error:
         await message.reply_text(refused_prefix + error.detail)
     return None
+
+
+async def done_or_explain(message: Message, call: Awaitable[object]) -> bool:
+    """True once a call with no answer went through; False after the user has read why not."""
+
+    async def done() -> bool:
+        await call
+        return True
+
+    return await answer_or_explain(message, done()) is not None

@@ -1,8 +1,8 @@
 """Passage retrieval over every directive: BM25 on folded words and word pairs, numpy postings.
 
-Chosen by bench/retrieval_bench.py (200 directives / 20,000 passages, 93 labelled questions)
-against the previous TF-IDF of character 2–4-grams, the same scoring over an inverted index,
-bm25s, SQLite FTS5 (trigram) and PostgreSQL pg_trgm. Words and adjacent word pairs of folded,
+Chosen by bench/retrieval_bench.py (200 directives / 20,000 passages cut by the parser, 91
+labelled questions) against the previous TF-IDF of character 2–4-grams, the same scoring over an
+inverted index, bm25s, SQLite FTS5 (trigram) and PostgreSQL pg_trgm. Words and adjacent word pairs of folded,
 abbreviation-expanded text find the answering passage as often as character n-grams do,
 unaccented and abbreviated questions included, and keep unanswerable questions apart: a pair such
 as "thoi tiet" must match as a pair, so "thời tiết" no longer scores on "tiết kiệm" alone. A

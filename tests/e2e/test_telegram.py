@@ -248,6 +248,21 @@ def test_staff_directive_file_is_previewed_then_answerable_once_confirmed(
     telegram.wait_for_text(1002, "02063.852.222")
 
 
+def test_staff_cancelled_directive_is_never_answered(
+    gateway: Gateway, telegram: FakeTelegram
+) -> None:
+    text = (DIRECTIVES / "ha-tinh-2024-stttt-tet-giap-thin.txt").read_text(encoding="utf-8")
+    changed = text.replace("Hà Tĩnh", "Kon Tum").replace("HÀ TĨNH", "KON TUM")
+    mark = telegram.mark()  # earlier tests' previews went to the same staff chat
+    telegram.send_document(ADMIN_ID, "kon-tum.txt", changed.encode())
+    telegram.wait_for_text(ADMIN_ID, "Bản xem trước", timeout=60, since=mark)
+    telegram.wait_for_text(ADMIN_ID, "Xác nhận", since=mark)
+    press(telegram, ADMIN_ID, "Hủy")
+    telegram.wait_for_text(ADMIN_ID, "Đã hủy, không nạp văn bản nào.", since=mark)
+    telegram.send_text(1710, "hotline Kon Tum")
+    telegram.wait_for_text(1710, "chưa có công văn")
+
+
 def test_staff_name_the_province_when_the_document_does_not(
     gateway: Gateway, telegram: FakeTelegram
 ) -> None:
