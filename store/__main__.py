@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-import logging
-
 import uvicorn
 
+from common import logs
 from store.config import Settings
 from store.main import create_app
 
 
 def main() -> None:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    logs.configure()
     settings = Settings()
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    # log_config=None keeps the filter configure() put on uvicorn.access (uvicorn would replace it).
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        log_config=None,
+    )
 
 
 if __name__ == "__main__":

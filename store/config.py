@@ -16,6 +16,23 @@ def _staff_tokens() -> tuple[str, ...]:
     return tuple(t.strip() for t in env_str("STORE_STAFF_TOKENS", "").split(",") if t.strip())
 
 
+ADMIN_VARIABLES = {"telegram": "ADMIN_TELEGRAM_IDS", "zalo": "ADMIN_ZALO_IDS"}
+
+
+def _admin_ids() -> frozenset[str]:
+    """Admins as "<channel>:<id>", from the same variables the gateways read (comma-separated).
+
+    The store needs them itself: only an admin may grant staff, and the store, not the gateway,
+    decides who that is.
+    """
+    return frozenset(
+        f"{channel}:{part.strip()}"
+        for channel, name in ADMIN_VARIABLES.items()
+        for part in env_str(name, "").split(",")
+        if part.strip()
+    )
+
+
 def _webhook_url() -> str | None:
     return env_str("DEPARTMENT_WEBHOOK_URL", "") or None
 
@@ -41,6 +58,7 @@ class Settings:
     host: str = field(default_factory=lambda: env_str("STORE_HOST", "127.0.0.1"))
     port: int = field(default_factory=lambda: env_int("STORE_PORT", 8000))
     staff_tokens: tuple[str, ...] = field(default_factory=_staff_tokens, repr=False)
+    admin_ids: frozenset[str] = field(default_factory=_admin_ids)
     department_webhook_url: str | None = field(default_factory=_webhook_url, repr=False)
     department_webhook_secret: str = field(default_factory=_webhook_secret, repr=False)
     webhook_timeout: float = field(

@@ -9,9 +9,11 @@ from contextlib import asynccontextmanager
 from fastapi import Depends, FastAPI
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from store import crud
 from store.api.deps import caller_role
+from store.api.errors import http_error_handler, problems, validation_error_handler
 from store.api.routes import directives, health, outreach, submissions
 from store.config import Settings
 from store.db import make_engine, migrate, session_factory
@@ -46,10 +48,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="Trực Tết store", lifespan=lifespan)
     app.state.settings = settings
     app.include_router(health.router)
-    app.include_router(directives.router, dependencies=[Depends(caller_role)])
+    app.include_router(
+        directives.router, dependencies=[Depends(caller_role)], responses=problems(401, 422)
+    )
     app.include_router(submissions.router)  # each route checks the caller's role itself
     app.include_router(outreach.router)
-    app.add_exception_handler(RequestValidationError, submissions.validation_error_handler)
+    app.add_exception_handler(RequestValidationError, validation_error_handler)
+    app.add_exception_handler(StarletteHTTPException, http_error_handler)
     return app
 
 

@@ -177,15 +177,18 @@ def _staff_out(session: Session, member: StaffMember) -> StaffOut:
     )
 
 
-def grant(session: Session, channel: str, user_id: str, by: str) -> StaffOut:
-    """Make a user staff (idempotent: a second grant keeps the first one and audits nothing)."""
+def grant(session: Session, channel: str, user_id: str, by_channel: str, by: str) -> StaffOut:
+    """Make a user staff (idempotent: a second grant keeps the first one and audits nothing).
+
+    The audit entry names the admin who granted (by_channel, by) and the user in its detail.
+    """
 
     def write() -> StaffMember:
         member = _member(session, channel, user_id)
         if member is None:
             member = StaffMember(channel=channel, user_id=user_id, granted_by=by)
             session.add(member)
-            add_audit(session, AuditIn(channel=channel, user_id=by, action="grant",
+            add_audit(session, AuditIn(channel=by_channel, user_id=by, action="grant",
                                        allowed=True, detail=f"{channel}:{user_id}"))  # fmt: skip
         session.commit()
         return member
@@ -193,12 +196,13 @@ def grant(session: Session, channel: str, user_id: str, by: str) -> StaffOut:
     return _staff_out(session, retrying(session, write))
 
 
-def revoke(session: Session, channel: str, user_id: str) -> None:
+def revoke(session: Session, channel: str, user_id: str, by_channel: str, by: str) -> None:
+    """Remove a grant; audited under the admin who revoked it."""
     member = _member(session, channel, user_id)
     if member is None:
         raise NotFound(f"Người dùng {user_id} không phải cán bộ Sở.")
     session.delete(member)
-    add_audit(session, AuditIn(channel=channel, user_id=user_id, action="revoke",
+    add_audit(session, AuditIn(channel=by_channel, user_id=by, action="revoke",
                                allowed=True, detail=f"{channel}:{user_id}"))  # fmt: skip
     session.commit()
 
@@ -216,12 +220,15 @@ def add_audit(session: Session, body: AuditIn) -> AuditEntry:
     return entry
 
 
-def audit_refusal(session: Session, channel: str, user_id: str, detail: str) -> None:
-    """Record a refused staff-only call; a failure to record never changes the 403."""
+def audit_refusal(
+    session: Session, channel: str, user_id: str, detail: str, action: str = "staff_only"
+) -> None:
+    """Record a refused call (staff_only, admin_only, personal_data); a failure to record never
+    changes the 403."""
     try:
         session.rollback()
         session.add(AuditEntry(at=utcnow(), channel=channel[:30], user_id=user_id[:100],
-                               action="staff_only", allowed=False, detail=detail[:2000]))  # fmt: skip
+                               action=action, allowed=False, detail=detail[:2000]))  # fmt: skip
         session.commit()
     except SQLAlchemyError as error:
         session.rollback()

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from store.submissions.schemas import LocalDateTime, Shown, _block, _line
+from store.submissions.schemas import LocalDateTime, RowId, Shown, _block, _line
 
 Line = Annotated[str, BeforeValidator(_line)]
 Block = Annotated[str, BeforeValidator(_block)]
@@ -60,9 +60,16 @@ class ProfileOut(BaseModel):
 
 
 class StaffIn(BaseModel):
-    """Who granted it (the gateway checks that they are one of its configured admins)."""
+    """Accepted for older gateways and ignored: the store records the acting admin."""
 
-    granted_by: TextId
+    granted_by: TextId | None = None
+
+
+class StaffChatOut(BaseModel):
+    """A staff member as the gateway's alert worker needs them: no name, no grant details."""
+
+    user_id: str
+    chat_id: str | None
 
 
 class StaffOut(BaseModel):
@@ -130,7 +137,7 @@ class BroadcastPatch(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    progress_message_id: int | None
+    progress_message_id: RowId | None
 
 
 class BroadcastOut(BaseModel):
@@ -183,7 +190,7 @@ class ResultIn(BaseModel):
 
 
 class ResultItemIn(ResultIn):
-    id: int
+    id: RowId
 
 
 class ResultsIn(BaseModel):

@@ -136,6 +136,15 @@ def _local(value: datetime) -> datetime:
     return value.replace(tzinfo=VN_TZ) if value.tzinfo is None else value
 
 
+def _within_years(value: datetime) -> datetime:
+    """Only 2000..2100: year 1 or 9999 is a typing slip (and overflows date arithmetic)."""
+    if not FIRST_DAY.year <= value.year <= LAST_DAY.year:
+        raise ValueError(
+            f"Ngày giờ «{value.isoformat()}» phải trong khoảng năm {FIRST_DAY.year}–{LAST_DAY.year}."
+        )
+    return value
+
+
 def _shown(value: datetime) -> datetime:
     return value.astimezone(VN_TZ)
 
@@ -156,6 +165,14 @@ def phone_parts(raw: str) -> tuple[str, str]:
 
 Line = Annotated[str, BeforeValidator(_line)]
 Block = Annotated[str, BeforeValidator(_block)]
+
+# Bounds of every number and date the API takes: ids fit PostgreSQL's INTEGER columns, dates
+# are this century's (a larger value would be a 500 from the database or the calendar).
+MAX_ROW_ID = 2**31 - 1
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
+RowId = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]
+Count = Annotated[int, Field(ge=0, le=MAX_ROW_ID)]
+Day = Annotated[date, Field(ge=FIRST_DAY, le=LAST_DAY)]
 
 
 # Optional texts of at most N characters ("" counts as not given), spelt out so a type checker
@@ -192,7 +209,7 @@ Phone = Annotated[
     str, BeforeValidator(_line), Field(min_length=1, max_length=40), AfterValidator(_phone)
 ]
 Province = Annotated[str, BeforeValidator(_line), Field(max_length=100), AfterValidator(_province)]
-LocalDateTime = Annotated[datetime, AfterValidator(_local)]
+LocalDateTime = Annotated[datetime, AfterValidator(_within_years), AfterValidator(_local)]
 Shown = Annotated[datetime, AfterValidator(_shown)]
 Clock = Annotated[time | None, BeforeValidator(_clock)]
 
@@ -213,7 +230,7 @@ class SubmissionIn(BaseModel):
     submitter_name: OptLine200 = None
     organisation: Annotated[Line, Field(min_length=1, max_length=300)]
     province: Province
-    directive_id: Annotated[int | None, Field(ge=1)] = None
+    directive_id: RowId | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -235,7 +252,7 @@ class RosterEntryIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     duty_type: DutyType
-    duty_date: date
+    duty_date: Day
     lunar_text: OptLine50 = None
     shift: OptLine40 = None
     shift_start: Clock = None
@@ -323,10 +340,10 @@ class IncidentIn(SubmissionIn):
     detected_at: LocalDateTime
     area: Annotated[Block, Field(min_length=1, max_length=2000)]
     services_affected: Annotated[Block, Field(min_length=1, max_length=2000)]
-    bts_down: Annotated[int | None, Field(ge=0)] = None
-    bts_total: Annotated[int | None, Field(ge=0)] = None
-    routes_cut: Annotated[int | None, Field(ge=0)] = None
-    subscribers_affected: Annotated[int | None, Field(ge=0)] = None
+    bts_down: Count | None = None
+    bts_total: Count | None = None
+    routes_cut: Count | None = None
+    subscribers_affected: Count | None = None
     severity: Severity
     description: Annotated[Block, Field(min_length=1, max_length=10000)]
     cause: OptBlock5000 = None

@@ -15,15 +15,23 @@ STAFF = "staff-token-not-secret"
 DIRECTIVES = Path(__file__).resolve().parents[2] / "data" / "directives"
 SERVICE = {"Authorization": f"Bearer {TOKEN}"}
 STAFF_AUTH = {"Authorization": f"Bearer {STAFF}"}
+ADMINS = frozenset({"telegram:42", "telegram:43"})
+
+
+def acting(user_id: str, channel: str = "telegram") -> dict[str, str]:
+    """The service token acting for a chat user, as the gateway and the actions call."""
+    return {**SERVICE, "X-Acting-User": f"{channel}:{user_id}"}
 
 
 def make_client(database_url: str, directives: Path, **settings: Any) -> TestClient:
-    """A service token, one staff token, no department webhook unless `settings` set one."""
+    """A service token, one staff token, two admins (telegram 42 and 43), no department webhook
+    unless `settings` set one."""
     values: dict[str, Any] = {
         "database_url": database_url,
         "api_token": TOKEN,
         "directives_dir": directives,
         "staff_tokens": (STAFF,),
+        "admin_ids": ADMINS,
         "department_webhook_url": None,
         "department_webhook_secret": "",
         **settings,

@@ -20,7 +20,15 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
 from store.db import alembic_config
-from tests.store.clients import DIRECTIVES, SERVICE, STAFF, STAFF_AUTH, TOKEN, make_client
+from tests.store.clients import (
+    DIRECTIVES,
+    SERVICE,
+    STAFF,
+    STAFF_AUTH,
+    TOKEN,
+    acting,
+    make_client,
+)
 
 BAC_NINH_DUE = "2026-02-23T09:00:00+07:00"
 
@@ -39,10 +47,6 @@ def loaded(database_url: str) -> Iterator[TestClient]:
     """A store with the five real directives (reminders, statistics)."""
     with make_client(database_url, DIRECTIVES) as test_client:
         yield test_client
-
-
-def acting(user_id: str, channel: str = "telegram") -> dict[str, str]:
-    return {**SERVICE, "X-Acting-User": f"{channel}:{user_id}"}
 
 
 def ok(response: Any, status: int = 200) -> Any:
@@ -91,10 +95,9 @@ def enterprise(client: TestClient, user_id: str, organisation: str, province: st
     )
 
 
-def grant(client: TestClient, user_id: str, by: str = "1") -> Any:
-    return ok(
-        client.put(f"/api/staff/telegram/{user_id}", json={"granted_by": by}, headers=SERVICE)
-    )
+def grant(client: TestClient, user_id: str, by: str = "42") -> Any:
+    """An admin (see clients.ADMINS) grants staff rights."""
+    return ok(client.put(f"/api/staff/telegram/{user_id}", json={}, headers=acting(by)))
 
 
 def draft(client: TestClient, kind: str, value: str | None = None, **extra: Any) -> Any:
@@ -269,15 +272,16 @@ def test_staff_grant_is_idempotent_revoke_removes_and_both_are_audited(client: T
     again = grant(client, "601", by="43")
     assert again["granted_at"] == first["granted_at"] and again["granted_by"] == "42"
     grant(client, "602", by="42")
-    listed = ok(client.get("/api/staff", params={"channel": "telegram"}, headers=SERVICE))
+    listed = ok(client.get("/api/staff", params={"channel": "telegram"}, headers=acting("42")))
     assert [s["user_id"] for s in listed] == ["601", "602"]
     assert listed[1]["display_name"] is None
     assert ok(client.get("/api/profiles/telegram/601", headers=SERVICE))["is_staff"] is True
-    assert client.delete("/api/staff/telegram/602", headers=SERVICE).status_code == 204
-    refused(client.delete("/api/staff/telegram/602", headers=SERVICE), 404, "không phải cán bộ Sở")
+    assert client.delete("/api/staff/telegram/602", headers=acting("43")).status_code == 204
+    gone = client.delete("/api/staff/telegram/602", headers=acting("43"))
+    refused(gone, 404, "không phải cán bộ Sở")
     audit = ok(client.get("/api/audit", headers=STAFF_AUTH))
     assert [(a["action"], a["user_id"], a["detail"]) for a in audit] == [
-        ("revoke", "602", "telegram:602"),
+        ("revoke", "43", "telegram:602"),
         ("grant", "42", "telegram:602"),
         ("grant", "42", "telegram:601"),
     ]

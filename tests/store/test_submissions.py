@@ -31,7 +31,15 @@ from sqlalchemy import select
 
 from store.db import make_engine
 from store.models import Base, Submission
-from tests.store.clients import DIRECTIVES, SERVICE, STAFF, STAFF_AUTH, TOKEN, make_client
+from tests.store.clients import (
+    DIRECTIVES,
+    SERVICE,
+    STAFF,
+    STAFF_AUTH,
+    TOKEN,
+    acting,
+    make_client,
+)
 from tests.support import free_port
 
 SECRET = "webhook-secret-not-secret"
@@ -270,9 +278,21 @@ def test_invalid_submissions_get_vietnamese_messages_and_store_nothing(client: T
     assert bad_json.status_code == 422 and "JSON" in bad_json.json()["detail"]
 
 
-def test_other_routes_keep_the_default_validation_shape(client: TestClient) -> None:
-    response = client.get("/api/contacts", params={"province": "x" * 500}, headers=SERVICE)
-    assert response.status_code == 422 and isinstance(response.json()["detail"], list)
+def test_every_route_answers_422_in_the_same_shape(client: TestClient) -> None:
+    """Field errors, business rules and unreadable bodies alike: a sentence and the fields."""
+    too_long = client.get("/api/contacts", params={"province": "x" * 500}, headers=SERVICE)
+    unknown = client.get("/api/roster-entries", params={"province": "Sao Hỏa"}, headers=STAFF_AUTH)
+    garbage = client.post(
+        "/api/directives",
+        content=b"%1\xff",
+        headers={**STAFF_AUTH, "content-type": "application/json"},
+    )
+    for response in (too_long, unknown, garbage):
+        assert response.status_code == 422, response.text
+        body = response.json()
+        assert set(body) == {"detail", "errors"} and isinstance(body["detail"], str), body
+    assert too_long.json()["errors"][0]["field"] == "province"
+    assert "Sao Hỏa" in unknown.json()["detail"] and unknown.json()["errors"] == []
 
 
 def test_shift_forms_overnight_and_nested_submitter(client: TestClient) -> None:
@@ -348,22 +368,28 @@ def test_incident_and_results_filters(client: TestClient) -> None:
     assert staff_rows(client, "/api/results-reports", province="Hà Tĩnh") == []
 
 
-def test_service_token_sees_only_its_submitters_records(
+def test_service_token_sees_only_the_acting_users_records(
     client: TestClient, caplog: pytest.LogCaptureFixture
 ) -> None:
     _seed_rosters(client)
-    mine = client.get("/api/roster-entries", params=ME, headers=SERVICE)
+    mine = client.get("/api/roster-entries", headers=acting("1001"))
     assert mine.status_code == 200
     assert {row["submitter_id"] for row in mine.json()} == {"1001"} and len(mine.json()) == 1
+    named = client.get("/api/roster-entries", params=ME, headers=acting("1001"))
+    assert named.json() == mine.json()
     assert len(staff_rows(client, "/api/roster-entries")) == 3
     with caplog.at_level(logging.WARNING, logger="store.auth"):
         for path in ("/api/roster-entries", "/api/incidents", "/api/results-reports"):
             everything = client.get(path, headers=SERVICE)
             assert everything.status_code == 403
-            assert "chỉ xem được hồ sơ của chính người gửi" in everything.json()["detail"]
-            exported = client.get(f"{path}/export", params=ME, headers=SERVICE)
-            assert exported.status_code == 403 and "xuất danh sách" in exported.json()["detail"]
-    half = client.get("/api/roster-entries", params={"submitter_id": "1001"}, headers=SERVICE)
+            assert "chỉ xem được hồ sơ của chính người dùng" in everything.json()["detail"]
+            theirs = client.get(path, params=ME, headers=SERVICE)
+            assert theirs.status_code == 403
+            other = client.get(path, params=ME, headers=acting("2002"))
+            assert other.status_code == 403
+            exported = client.get(f"{path}/export", params=ME, headers=acting("1001"))
+            assert exported.status_code == 403 and "Chỉ cán bộ Sở" in exported.json()["detail"]
+    half = client.get("/api/roster-entries", params={"submitter_id": "1001"}, headers=STAFF_AUTH)
     assert half.status_code == 422
     wrong = client.get("/api/roster-entries", params=ME, headers={"Authorization": "Bearer nope"})
     assert wrong.status_code == 401
@@ -391,7 +417,7 @@ def test_on_duty_at_a_given_time(client: TestClient) -> None:
     post(client, "/api/roster-entries", dict(other, organisation="MobiFone", province="Hà Tĩnh"))
 
     def names(at: str, **params: str) -> set[str]:
-        response = client.get("/api/on-duty", params={"at": at, **params}, headers=SERVICE)
+        response = client.get("/api/on-duty", params={"at": at, **params}, headers=STAFF_AUTH)
         assert response.status_code == 200, response.text
         return {row["full_name"] for row in response.json()}
 

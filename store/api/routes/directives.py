@@ -9,10 +9,21 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, HTTPException, Query, Request, Response, UploadFile
+from fastapi import (
+    APIRouter,
+    File,
+    Form,
+    HTTPException,
+    Path,
+    Query,
+    Request,
+    Response,
+    UploadFile,
+)
 
 from store import crud, services
 from store.api.deps import SessionDep, StaffDep
+from store.api.errors import problems
 from store.knowledge.documents import (
     DocumentText,
     UnsupportedDocument,
@@ -33,11 +44,13 @@ from store.schemas import (
     DraftPending,
     SearchAnswer,
 )
+from store.submissions.schemas import MAX_ROW_ID
 from vntext.provinces import ProvinceMention, resolve
 
 router = APIRouter(prefix="/api", tags=["directives"])
 ProvinceQuery = Annotated[str, Query(min_length=1, max_length=100)]
 TetQuery = Annotated[str | None, Query(max_length=30)]
+RowIdPath = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
 DRAFT_GONE = "Bản nháp này không còn (đã xác nhận hoặc đã hủy). Hãy gửi lại văn bản."
 
 
@@ -50,7 +63,9 @@ def _mention(province: str) -> ProvinceMention:
 
 @router.get("/directives", response_model=list[DirectiveOut])
 def list_directives(
-    session: SessionDep, province: str | None = None, retired: bool = False
+    session: SessionDep,
+    province: Annotated[str | None, Query(max_length=100)] = None,
+    retired: bool = False,
 ) -> list[DirectiveOut]:
     current = None
     if province:
@@ -68,7 +83,7 @@ def directive_provinces(session: SessionDep) -> list[str]:
     return crud.directive_provinces(session)
 
 
-@router.get("/directives/lookup", response_model=DirectiveLookup)
+@router.get("/directives/lookup", response_model=DirectiveLookup, responses=problems(404))
 def lookup(session: SessionDep, province: ProvinceQuery, tet: TetQuery = None) -> DirectiveLookup:
     """Everything the directive for a province (and Tết) says; directive is null when none."""
     mention = _mention(province)
@@ -80,7 +95,7 @@ def lookup(session: SessionDep, province: ProvinceQuery, tet: TetQuery = None) -
     )
 
 
-@router.get("/contacts", response_model=ContactsAnswer)
+@router.get("/contacts", response_model=ContactsAnswer, responses=problems(404))
 def contacts(session: SessionDep, province: ProvinceQuery, tet: TetQuery = None) -> ContactsAnswer:
     """Contacts of the directive that answers for the province; an empty list is an honest answer."""
     mention = _mention(province)
@@ -93,7 +108,7 @@ def contacts(session: SessionDep, province: ProvinceQuery, tet: TetQuery = None)
     )
 
 
-@router.get("/search", response_model=SearchAnswer)
+@router.get("/search", response_model=SearchAnswer, responses=problems(404))
 def search(
     request: Request,
     session: SessionDep,
@@ -146,7 +161,12 @@ def _new_draft(
     return _draft_answer(draft)
 
 
-@router.post("/directives", response_model=DirectivePreview | DraftPending, status_code=201)
+@router.post(
+    "/directives",
+    response_model=DirectivePreview | DraftPending,
+    status_code=201,
+    responses=problems(403),
+)
 def load_text(
     session: SessionDep, acting: StaffDep, body: DirectiveIn
 ) -> DirectivePreview | DraftPending:
@@ -155,7 +175,12 @@ def load_text(
     return _new_draft(session, acting, body.source_name, DocumentText(text=body.text), hints)
 
 
-@router.post("/directives/upload", response_model=DirectivePreview | DraftPending, status_code=201)
+@router.post(
+    "/directives/upload",
+    response_model=DirectivePreview | DraftPending,
+    status_code=201,
+    responses=problems(403, 413),
+)
 def load_file(
     session: SessionDep,
     acting: StaffDep,
@@ -184,15 +209,19 @@ def load_file(
 
 
 def _draft(session: SessionDep, draft_id: int) -> DirectiveDraft:
-    draft = crud.get_draft(session, draft_id) if 0 < draft_id < 2**62 else None
+    draft = crud.get_draft(session, draft_id)
     if draft is None:
         raise HTTPException(status_code=404, detail=DRAFT_GONE)
     return draft
 
 
-@router.get("/directives/drafts/{draft_id}", response_model=DirectivePreview | DraftPending)
+@router.get(
+    "/directives/drafts/{draft_id}",
+    response_model=DirectivePreview | DraftPending,
+    responses=problems(403, 404),
+)
 def get_draft(
-    session: SessionDep, acting: StaffDep, draft_id: int
+    session: SessionDep, acting: StaffDep, draft_id: RowIdPath
 ) -> DirectivePreview | DraftPending:
     return _draft_answer(_draft(session, draft_id))
 
@@ -203,9 +232,13 @@ def _correct(session: SessionDep, draft: DirectiveDraft, body: DraftCorrection) 
     crud.correct_draft(session, draft, body.model_dump(exclude_none=True))
 
 
-@router.patch("/directives/drafts/{draft_id}", response_model=DirectivePreview | DraftPending)
+@router.patch(
+    "/directives/drafts/{draft_id}",
+    response_model=DirectivePreview | DraftPending,
+    responses=problems(403, 404),
+)
 def correct_draft(
-    session: SessionDep, acting: StaffDep, draft_id: int, body: DraftCorrection
+    session: SessionDep, acting: StaffDep, draft_id: RowIdPath, body: DraftCorrection
 ) -> DirectivePreview | DraftPending:
     """Correct the province, Tết year or issuer; the preview is read again with them."""
     draft = _draft(session, draft_id)
@@ -213,11 +246,15 @@ def correct_draft(
     return _draft_answer(draft)
 
 
-@router.post("/directives/drafts/{draft_id}/confirm", response_model=DirectivePreview)
+@router.post(
+    "/directives/drafts/{draft_id}/confirm",
+    response_model=DirectivePreview,
+    responses=problems(403, 404),
+)
 def confirm_draft(
     session: SessionDep,
     acting: StaffDep,
-    draft_id: int,
+    draft_id: RowIdPath,
     body: DraftCorrection | None = None,
 ) -> DirectivePreview:
     """Make the draft live (or update the directive it repeats): answered from at once."""
@@ -232,16 +269,26 @@ def confirm_draft(
     return services.directive_preview(directive, status, parsed=parsed)
 
 
-@router.delete("/directives/drafts/{draft_id}", status_code=204)
-def discard_draft(session: SessionDep, acting: StaffDep, draft_id: int) -> Response:
+@router.delete(
+    "/directives/drafts/{draft_id}",
+    status_code=204,
+    response_class=Response,
+    responses=problems(403, 404),
+)
+def discard_draft(session: SessionDep, acting: StaffDep, draft_id: RowIdPath) -> Response:
     crud.discard_draft(session, _draft(session, draft_id))
     return Response(status_code=204)
 
 
-@router.post("/directives/{directive_id}/retire", status_code=204)
-def retire(session: SessionDep, acting: StaffDep, directive_id: int) -> Response:
+@router.post(
+    "/directives/{directive_id}/retire",
+    status_code=204,
+    response_class=Response,
+    responses=problems(403, 404),
+)
+def retire(session: SessionDep, acting: StaffDep, directive_id: RowIdPath) -> Response:
     """Stop answering from a directive (replaced by a new one, or loaded by mistake)."""
-    directive = crud.get_directive(session, directive_id) if 0 < directive_id < 2**62 else None
+    directive = crud.get_directive(session, directive_id)
     if directive is None:
         raise HTTPException(status_code=404, detail="Không có công văn này.")
     crud.retire(session, directive)

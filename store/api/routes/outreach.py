@@ -2,9 +2,11 @@
 
 Every route needs a token; routes that show or send to many people (drafting, confirming and
 cancelling broadcasts, statistics, the pending list, exports, the audit log) are staff-only: a
-staff token, or the service token acting for a granted staff member (X-Acting-User). Reading a
-broadcast, listing those in progress and setting its progress message need only the service
-token: the gateway's outbox worker does that on its own, for nobody in particular.
+staff token, or the service token acting for a granted staff member (X-Acting-User). Granting,
+revoking and listing staff is for admins only: the service token acting for a configured admin.
+Reading a broadcast, listing those in progress, setting its progress message and the chats that
+alerts go to need only the service token: the gateway's workers do that on their own, for nobody
+in particular.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 from sqlalchemy.orm import Session
 
-from store.api.deps import RoleDep, SessionDep, StaffDep
+from store.api.deps import AdminDep, RoleDep, SessionDep, StaffDep
+from store.api.errors import file_response, problems
 from store.api.routes.submissions import FiltersDep
 from store.outreach import delivery, organisations, people, progress, reminders, stats
 from store.outreach.people import NotFound, OutreachError
@@ -40,6 +43,7 @@ from store.outreach.schemas import (
     ResultIn,
     ResultsIn,
     RunIn,
+    StaffChatOut,
     StaffIn,
     StaffOut,
     SubscriptionIn,
@@ -47,12 +51,18 @@ from store.outreach.schemas import (
 )
 from store.submissions import crud as submissions_crud
 from store.submissions import exports
-from vntext.timefmt import VN_TZ, now
+from store.submissions.schemas import MAX_ROW_ID, LocalDateTime
+from vntext.timefmt import now
 
-router = APIRouter(prefix="/api", tags=["outreach"])
+router = APIRouter(prefix="/api", tags=["outreach"], responses=problems(401, 422))
 Channel = Annotated[str, Query(pattern=r"^[a-z0-9_-]{1,30}$")]
 ChannelPath = Annotated[str, Path(pattern=r"^[a-z0-9_-]{1,30}$")]
 IdPath = Annotated[str, Path(min_length=1, max_length=100)]
+RowIdPath = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
+STAFF_ROUTE = problems(403)
+FOUND = problems(404)
+BROADCAST = problems(403, 404, 409)
+SETTLED = problems(404, 409)
 
 
 def _http(error: Exception) -> HTTPException:
@@ -85,7 +95,7 @@ def put_profile(
     return people.profile_out(session, profile)
 
 
-@router.get("/profiles/{channel}/{user_id}", response_model=ProfileOut)
+@router.get("/profiles/{channel}/{user_id}", response_model=ProfileOut, responses=FOUND)
 def get_profile(
     session: SessionDep, _role: RoleDep, channel: ChannelPath, user_id: IdPath
 ) -> ProfileOut:
@@ -107,32 +117,55 @@ def find_profiles(
     ]
 
 
-@router.put("/staff/{channel}/{user_id}", response_model=StaffOut)
+@router.put("/staff/{channel}/{user_id}", response_model=StaffOut, responses=STAFF_ROUTE)
 def put_staff(
-    session: SessionDep, _role: RoleDep, channel: ChannelPath, user_id: IdPath, body: StaffIn
+    session: SessionDep,
+    admin: AdminDep,
+    channel: ChannelPath,
+    user_id: IdPath,
+    body: StaffIn | None = None,
 ) -> StaffOut:
-    return people.grant(session, channel, user_id, body.granted_by)
+    """Grant staff rights; the store records the acting admin, whatever the body says."""
+    return people.grant(session, channel, user_id, admin.channel, admin.user_id)
 
 
-@router.delete("/staff/{channel}/{user_id}", status_code=204)
+@router.delete(
+    "/staff/{channel}/{user_id}",
+    status_code=204,
+    response_class=Response,
+    responses=problems(403, 404),
+)
 def delete_staff(
-    session: SessionDep, _role: RoleDep, channel: ChannelPath, user_id: IdPath
+    session: SessionDep, admin: AdminDep, channel: ChannelPath, user_id: IdPath
 ) -> Response:
     try:
-        people.revoke(session, channel, user_id)
+        people.revoke(session, channel, user_id, admin.channel, admin.user_id)
     except NotFound as error:
         raise _http(error) from error
     return Response(status_code=204)
 
 
-@router.get("/staff", response_model=list[StaffOut])
+@router.get("/staff", response_model=list[StaffOut], responses=STAFF_ROUTE)
 def get_staff(
-    session: SessionDep, _role: RoleDep, channel: Annotated[str | None, Query(max_length=30)] = None
+    session: SessionDep,
+    _admin: AdminDep,
+    channel: Annotated[str | None, Query(max_length=30)] = None,
 ) -> list[StaffOut]:
+    """Who is staff, who granted it and when (admins only)."""
     return people.list_staff(session, channel)
 
 
-@router.post("/organisations", response_model=OrganisationsLoaded)
+@router.get("/staff/chats", response_model=list[StaffChatOut])
+def get_staff_chats(session: SessionDep, _role: RoleDep, channel: Channel) -> list[StaffChatOut]:
+    """Staff of a channel with their chats, and nothing else: the gateway pushes severe
+    incidents there and recognises staff who never sent /start."""
+    return [
+        StaffChatOut(user_id=s.user_id, chat_id=s.chat_id)
+        for s in people.list_staff(session, channel)
+    ]
+
+
+@router.post("/organisations", response_model=OrganisationsLoaded, responses=STAFF_ROUTE)
 def post_organisations(
     session: SessionDep, _staff: StaffDep, body: OrganisationsIn
 ) -> OrganisationsLoaded:
@@ -149,7 +182,7 @@ def post_organisations(
     return OrganisationsLoaded(added=added, known=known)
 
 
-@router.get("/organisations", response_model=list[OrganisationOut])
+@router.get("/organisations", response_model=list[OrganisationOut], responses=STAFF_ROUTE)
 def get_organisations(
     session: SessionDep,
     _staff: StaffDep,
@@ -167,7 +200,7 @@ def post_audit(session: SessionDep, _role: RoleDep, body: AuditIn) -> AuditOut:
     return AuditOut.model_validate(entry)
 
 
-@router.get("/audit", response_model=list[AuditOut])
+@router.get("/audit", response_model=list[AuditOut], responses=STAFF_ROUTE)
 def get_audit(
     session: SessionDep, _staff: StaffDep, limit: Annotated[int, Query(ge=1, le=5000)] = 500
 ) -> list[AuditOut]:
@@ -188,7 +221,9 @@ def put_subscription(
         raise _http(error) from error
 
 
-@router.delete("/subscriptions/{channel}/{chat_id}", response_model=SubscriptionOut)
+@router.delete(
+    "/subscriptions/{channel}/{chat_id}", response_model=SubscriptionOut, responses=FOUND
+)
 def delete_subscription(
     session: SessionDep,
     _role: RoleDep,
@@ -202,7 +237,7 @@ def delete_subscription(
         raise _http(error) from error
 
 
-@router.get("/subscriptions/{channel}/{chat_id}", response_model=SubscriptionOut)
+@router.get("/subscriptions/{channel}/{chat_id}", response_model=SubscriptionOut, responses=FOUND)
 def get_subscription(
     session: SessionDep, _role: RoleDep, channel: ChannelPath, chat_id: IdPath
 ) -> SubscriptionOut:
@@ -226,34 +261,38 @@ def _broadcast_call(session: Session, action: Any, *args: Any) -> BroadcastOut:
     return delivery.broadcast_out(session, broadcast)
 
 
-@router.post("/broadcasts", status_code=201, response_model=BroadcastOut)
+@router.post("/broadcasts", status_code=201, response_model=BroadcastOut, responses=BROADCAST)
 def post_broadcast(session: SessionDep, _staff: StaffDep, body: BroadcastIn) -> BroadcastOut:
     """A draft with its recipient count: the preview staff confirm."""
     return _broadcast_call(session, delivery.draft, body)
 
 
-@router.get("/broadcasts/{broadcast_id}", response_model=BroadcastOut)
-def get_broadcast(session: SessionDep, _role: RoleDep, broadcast_id: int) -> BroadcastOut:
+@router.get("/broadcasts/{broadcast_id}", response_model=BroadcastOut, responses=FOUND)
+def get_broadcast(session: SessionDep, _role: RoleDep, broadcast_id: RowIdPath) -> BroadcastOut:
     """Status and delivery counts (the gateway edits its progress message from these)."""
     return _broadcast_call(session, delivery.get_broadcast, broadcast_id)
 
 
-@router.patch("/broadcasts/{broadcast_id}", response_model=BroadcastOut)
+@router.patch("/broadcasts/{broadcast_id}", response_model=BroadcastOut, responses=SETTLED)
 def patch_broadcast(
-    session: SessionDep, _role: RoleDep, broadcast_id: int, body: BroadcastPatch
+    session: SessionDep, _role: RoleDep, broadcast_id: RowIdPath, body: BroadcastPatch
 ) -> BroadcastOut:
     """Remember the progress message, so a restarted gateway keeps editing the same one."""
     return _broadcast_call(session, delivery.set_progress, broadcast_id, body.progress_message_id)
 
 
-@router.post("/broadcasts/{broadcast_id}/confirm", response_model=BroadcastOut)
-def confirm_broadcast(session: SessionDep, _staff: StaffDep, broadcast_id: int) -> BroadcastOut:
+@router.post("/broadcasts/{broadcast_id}/confirm", response_model=BroadcastOut, responses=BROADCAST)
+def confirm_broadcast(
+    session: SessionDep, _staff: StaffDep, broadcast_id: RowIdPath
+) -> BroadcastOut:
     """One outbox row per recipient (recomputed now); confirming twice queues nothing more."""
     return _broadcast_call(session, delivery.confirm, broadcast_id)
 
 
-@router.post("/broadcasts/{broadcast_id}/cancel", response_model=BroadcastOut)
-def cancel_broadcast(session: SessionDep, _staff: StaffDep, broadcast_id: int) -> BroadcastOut:
+@router.post("/broadcasts/{broadcast_id}/cancel", response_model=BroadcastOut, responses=BROADCAST)
+def cancel_broadcast(
+    session: SessionDep, _staff: StaffDep, broadcast_id: RowIdPath
+) -> BroadcastOut:
     """Drafts only: once confirmed, a broadcast is on its way."""
     return _broadcast_call(session, delivery.cancel, broadcast_id)
 
@@ -293,16 +332,16 @@ def _record(
         raise _http(error) from error
 
 
-@router.post("/outbox/{item_id}/result", response_model=OutboxItemOut)
+@router.post("/outbox/{item_id}/result", response_model=OutboxItemOut, responses=SETTLED)
 def post_result(
-    request: Request, session: SessionDep, _role: RoleDep, item_id: int, body: ResultIn
+    request: Request, session: SessionDep, _role: RoleDep, item_id: RowIdPath, body: ResultIn
 ) -> OutboxItemOut:
     """sent | blocked (the chat is unsubscribed) | failed | retry (again after retry_after
     seconds; failed after OUTBOX_MAX_ATTEMPTS). Only a row being sent takes a result (else 409)."""
     return _record(request, session, [(item_id, body)])[0]
 
 
-@router.post("/outbox/results", response_model=list[OutboxItemOut])
+@router.post("/outbox/results", response_model=list[OutboxItemOut], responses=SETTLED)
 def post_results(
     request: Request, session: SessionDep, _role: RoleDep, body: ResultsIn
 ) -> list[OutboxItemOut]:
@@ -327,10 +366,8 @@ def _offsets(request: Request) -> list[Any]:
 
 
 def _moment(at: datetime | None) -> datetime:
-    """The given instant (a time without offset is Vietnam time), else the store's clock."""
-    if at is None:
-        return now()
-    return at if at.tzinfo else at.replace(tzinfo=VN_TZ)
+    """The given instant (already in Vietnam time when it had no offset), else the store's clock."""
+    return now() if at is None else at
 
 
 def _due_out(due: reminders.Due) -> ReminderOut:
@@ -349,7 +386,7 @@ def upcoming(
     request: Request,
     session: SessionDep,
     _role: RoleDep,
-    at: Annotated[datetime | None, Query(alias="now")] = None,
+    at: Annotated[LocalDateTime | None, Query(alias="now")] = None,
 ) -> list[ReminderOut]:
     """Reminders still to fire (fire_at > now, deadline ahead, not yet run), soonest first."""
     moment = _moment(at)
@@ -372,7 +409,7 @@ def run_reminders(
 # --- statistics and export ------------------------------------------------------------------
 
 
-@router.get("/stats")
+@router.get("/stats", responses=STAFF_ROUTE)
 def get_stats(
     session: SessionDep,
     _staff: StaffDep,
@@ -381,7 +418,7 @@ def get_stats(
     return stats.stats(session, _province(province))
 
 
-@router.get("/pending")
+@router.get("/pending", responses=STAFF_ROUTE)
 def get_pending(
     session: SessionDep,
     _staff: StaffDep,
@@ -391,7 +428,11 @@ def get_pending(
     return stats.pending(session, _province(province), kind)
 
 
-@router.get("/export")
+@router.get(
+    "/export",
+    response_class=Response,
+    responses=file_response(exports.XLSX_MEDIA_TYPE) | STAFF_ROUTE,
+)
 def export_all(
     session: SessionDep,
     _staff: StaffDep,

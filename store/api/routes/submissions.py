@@ -1,30 +1,41 @@
 """Duty rosters, incident reports and results reports: idempotent POSTs, lists, exports, on-duty.
 
-Roles: the service token (actions, gateway) may post, list an enterprise's own records (with
-submitter_channel + submitter_id), ask who is on duty and read alerts; staff tokens may also list
-everything and export.
+Roles: the service token (actions, gateway) may post, read alerts, list the acting user's own
+records (X-Acting-User) and, for a duty officer or staff member acting, ask who is on duty; staff
+tokens may list everything; exports need a staff token or a granted staff member acting.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
-from fastapi.exception_handlers import request_validation_exception_handler
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 
-from store.api.deps import Role, RoleDep, SessionDep, forbid
+from store.api.deps import (
+    Acting,
+    DutyDep,
+    OwnerDep,
+    RoleDep,
+    SessionDep,
+    StaffDep,
+    forbid,
+)
+from store.api.errors import file_response, problems, replayed
 from store.models import Alert, Submission
+from store.outreach.people import folded_name
 from store.submissions import crud, exports
 from store.submissions.schemas import (
+    FIRST_DAY,
+    LAST_DAY,
+    MAX_ROW_ID,
     AlertOut,
     IncidentCreated,
     IncidentIn,
     IncidentOut,
+    LocalDateTime,
     ResultsReportCreated,
     ResultsReportIn,
     ResultsReportOut,
@@ -35,39 +46,18 @@ from store.submissions.schemas import (
     results_out,
     roster_entry_out,
     roster_out,
-    vietnamese_message,
 )
 from vntext.normalize import clean_message, fold
 from vntext.provinces import resolve
-from vntext.timefmt import VN_TZ, now
+from vntext.timefmt import now
 
-router = APIRouter(prefix="/api", tags=["submissions"])
-OUTREACH_PATHS = (
-    "/api/profiles",
-    "/api/staff",
-    "/api/audit",
-    "/api/subscriptions",
-    "/api/broadcasts",
-    "/api/outbox",
-    "/api/reminders",
-    "/api/stats",
-    "/api/pending",
-    "/api/export",
-    "/api/organisations",
-)
-PATHS = (
-    "/api/roster-entries",
-    "/api/incidents",
-    "/api/results-reports",
-    "/api/on-duty",
-    "/api/alerts",
-)
+router = APIRouter(prefix="/api", tags=["submissions"], responses=problems(401, 422))
 ExportFormat = Annotated[Literal["csv", "xlsx"], Query(alias="format")]
-OWN_ONLY = (
-    "Mã truy cập dịch vụ chỉ xem được hồ sơ của chính người gửi: "
-    "cần submitter_channel và submitter_id."
-)
-STAFF_ONLY = "Chỉ cán bộ của Sở (mã truy cập cán bộ) mới được xuất danh sách."
+EXPORTED = file_response("text/csv", exports.XLSX_MEDIA_TYPE) | problems(403)
+OTHER_SUBMITTER = "Mã truy cập dịch vụ chỉ xem được hồ sơ của chính người dùng đang hỏi."
+OTHER_ORGANISATION = "Cán bộ trực chỉ xem được người đang trực của đơn vị mình ({own})."
+RowIdPath = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
+DayQuery = Annotated[date | None, Query(ge=FIRST_DAY, le=LAST_DAY)]
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -94,13 +84,13 @@ def _folded(text: str | None) -> str | None:
 def list_filters(
     province: Annotated[str | None, Query(max_length=100)] = None,
     organisation: Annotated[str | None, Query(max_length=300)] = None,
-    date_from: date | None = None,
-    date_to: date | None = None,
+    date_from: DayQuery = None,
+    date_to: DayQuery = None,
     submitter_channel: Annotated[str | None, Query(max_length=30)] = None,
     submitter_id: Annotated[str | None, Query(max_length=100)] = None,
     reference: Annotated[str | None, Query(max_length=30)] = None,
     limit: Annotated[int, Query(ge=1, le=10000)] = 1000,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ROW_ID)] = 0,
 ) -> crud.Filters:
     """Query parameters shared by the three lists and their exports."""
     if (submitter_channel is None) != (submitter_id is None):
@@ -125,16 +115,17 @@ def list_filters(
 FiltersDep = Annotated[crud.Filters, Depends(list_filters)]
 
 
-def _scope(request: Request, role: Role, filters: crud.Filters) -> crud.Filters:
-    """The service token sees one submitter's records only; staff see everything."""
-    if role != "staff" and filters.submitter_id is None:
-        raise forbid(request, OWN_ONLY)
-    return filters
+def _scope(request: Request, owner: Acting | None, filters: crud.Filters) -> crud.Filters:
+    """A staff token sees everything; the service token only the acting user's own records."""
+    if owner is None:
+        return filters
+    named = (filters.submitter_channel, filters.submitter_id)
+    if filters.submitter_id is not None and named != (owner.channel, owner.user_id):
+        raise forbid(request, OTHER_SUBMITTER)
+    return dataclasses.replace(filters, submitter_channel=owner.channel, submitter_id=owner.user_id)
 
 
-def _export_scope(request: Request, role: Role, filters: crud.Filters) -> crud.Filters:
-    if role != "staff":
-        raise forbid(request, STAFF_ONLY)
+def _everything(filters: crud.Filters) -> crud.Filters:
     return dataclasses.replace(filters, limit=None, offset=0)
 
 
@@ -168,7 +159,12 @@ def _file(table: exports.Table, fmt: str) -> Response:
 # --- duty rosters ---------------------------------------------------------------------------
 
 
-@router.post("/roster-entries", status_code=201, response_model=RosterSubmissionOut)
+@router.post(
+    "/roster-entries",
+    status_code=201,
+    response_model=RosterSubmissionOut,
+    responses=replayed(RosterSubmissionOut) | problems(409),
+)
 def post_roster(
     request: Request,
     response: Response,
@@ -183,45 +179,54 @@ def post_roster(
     return roster_out(submission, duplicate)
 
 
-@router.get("/roster-entries", response_model=list[RosterEntryOut])
+@router.get("/roster-entries", response_model=list[RosterEntryOut], responses=problems(403))
 def get_roster(
-    request: Request, session: SessionDep, role: RoleDep, filters: FiltersDep
+    request: Request, session: SessionDep, owner: OwnerDep, filters: FiltersDep
 ) -> list[RosterEntryOut]:
     """Roster lines by date; dates filter on the duty date."""
-    entries = crud.list_roster(session, _scope(request, role, filters))
+    entries = crud.list_roster(session, _scope(request, owner, filters))
     return [roster_entry_out(entry) for entry in entries]
 
 
-@router.get("/roster-entries/export")
+@router.get("/roster-entries/export", response_class=Response, responses=EXPORTED)
 def export_roster(
-    request: Request,
-    session: SessionDep,
-    role: RoleDep,
-    filters: FiltersDep,
-    fmt: ExportFormat = "xlsx",
+    session: SessionDep, _staff: StaffDep, filters: FiltersDep, fmt: ExportFormat = "xlsx"
 ) -> Response:
-    entries = crud.list_roster(session, _export_scope(request, role, filters))
+    entries = crud.list_roster(session, _everything(filters))
     return _file(exports.roster_table(entries), fmt)
 
 
-@router.get("/on-duty", response_model=list[RosterEntryOut])
+@router.get("/on-duty", response_model=list[RosterEntryOut], responses=problems(403))
 def get_on_duty(
+    request: Request,
     session: SessionDep,
-    _role: RoleDep,
+    scope: DutyDep,
     organisation: Annotated[str | None, Query(max_length=300)] = None,
     province: Annotated[str | None, Query(max_length=100)] = None,
-    at: datetime | None = None,
+    at: Annotated[LocalDateTime | None, Query()] = None,
 ) -> list[RosterEntryOut]:
-    """Who is on duty at an instant (default now; a time without offset is Vietnam time)."""
-    moment = now() if at is None else (at if at.tzinfo else at.replace(tzinfo=VN_TZ))
+    """Who is on duty at an instant (default now; a time without offset is Vietnam time).
+
+    A duty officer sees their own organisation only (asked for or not); staff see everyone.
+    """
+    if scope.folded is not None:
+        if organisation and folded_name(organisation) != scope.folded:
+            raise forbid(request, OTHER_ORGANISATION.format(own=scope.organisation))
+        organisation = scope.organisation
     filters = crud.Filters(province=_current_province(province), organisation=_folded(organisation))
-    return [roster_entry_out(e) for e in crud.on_duty(session, moment, filters)]
+    rows = [roster_entry_out(e) for e in crud.on_duty(session, at or now(), filters)]
+    return [r for r in rows if scope.folded in (None, folded_name(r.organisation))]
 
 
 # --- incident reports -----------------------------------------------------------------------
 
 
-@router.post("/incidents", status_code=201, response_model=IncidentCreated)
+@router.post(
+    "/incidents",
+    status_code=201,
+    response_model=IncidentCreated,
+    responses=replayed(IncidentCreated) | problems(409),
+)
 def post_incident(
     request: Request, response: Response, session: SessionDep, _role: RoleDep, body: IncidentIn
 ) -> IncidentOut:
@@ -233,31 +238,32 @@ def post_incident(
     return incident_out(submission, IncidentCreated, duplicate=duplicate, alert=alert)
 
 
-@router.get("/incidents", response_model=list[IncidentOut])
+@router.get("/incidents", response_model=list[IncidentOut], responses=problems(403))
 def get_incidents(
-    request: Request, session: SessionDep, role: RoleDep, filters: FiltersDep
+    request: Request, session: SessionDep, owner: OwnerDep, filters: FiltersDep
 ) -> list[IncidentOut]:
     """Incident reports; dates filter on the detection day (Vietnam time)."""
-    submissions = crud.list_incidents(session, _scope(request, role, filters))
+    submissions = crud.list_incidents(session, _scope(request, owner, filters))
     return [incident_out(submission) for submission in submissions]
 
 
-@router.get("/incidents/export")
+@router.get("/incidents/export", response_class=Response, responses=EXPORTED)
 def export_incidents(
-    request: Request,
-    session: SessionDep,
-    role: RoleDep,
-    filters: FiltersDep,
-    fmt: ExportFormat = "xlsx",
+    session: SessionDep, _staff: StaffDep, filters: FiltersDep, fmt: ExportFormat = "xlsx"
 ) -> Response:
-    submissions = crud.list_incidents(session, _export_scope(request, role, filters))
+    submissions = crud.list_incidents(session, _everything(filters))
     return _file(exports.incidents_table(submissions), fmt)
 
 
 # --- results reports ------------------------------------------------------------------------
 
 
-@router.post("/results-reports", status_code=201, response_model=ResultsReportCreated)
+@router.post(
+    "/results-reports",
+    status_code=201,
+    response_model=ResultsReportCreated,
+    responses=replayed(ResultsReportCreated) | problems(409),
+)
 def post_results(
     request: Request, response: Response, session: SessionDep, _role: RoleDep, body: ResultsReportIn
 ) -> ResultsReportOut:
@@ -268,24 +274,20 @@ def post_results(
     return results_out(submission, ResultsReportCreated, duplicate=duplicate)
 
 
-@router.get("/results-reports", response_model=list[ResultsReportOut])
+@router.get("/results-reports", response_model=list[ResultsReportOut], responses=problems(403))
 def get_results(
-    request: Request, session: SessionDep, role: RoleDep, filters: FiltersDep
+    request: Request, session: SessionDep, owner: OwnerDep, filters: FiltersDep
 ) -> list[ResultsReportOut]:
     """Results reports; dates filter on the day they were sent."""
-    submissions = crud.list_results(session, _scope(request, role, filters))
+    submissions = crud.list_results(session, _scope(request, owner, filters))
     return [results_out(submission) for submission in submissions]
 
 
-@router.get("/results-reports/export")
+@router.get("/results-reports/export", response_class=Response, responses=EXPORTED)
 def export_results(
-    request: Request,
-    session: SessionDep,
-    role: RoleDep,
-    filters: FiltersDep,
-    fmt: ExportFormat = "xlsx",
+    session: SessionDep, _staff: StaffDep, filters: FiltersDep, fmt: ExportFormat = "xlsx"
 ) -> Response:
-    submissions = crud.list_results(session, _export_scope(request, role, filters))
+    submissions = crud.list_results(session, _everything(filters))
     return _file(exports.results_table(submissions), fmt)
 
 
@@ -307,26 +309,10 @@ def get_alerts(session: SessionDep, _role: RoleDep, pending: bool = True) -> lis
     return [_alert_out(alert) for alert in crud.list_alerts(session, pending)]
 
 
-@router.post("/alerts/{alert_id}/delivered", response_model=AlertOut)
-def alert_delivered(session: SessionDep, _role: RoleDep, alert_id: int) -> AlertOut:
+@router.post("/alerts/{alert_id}/delivered", response_model=AlertOut, responses=problems(404))
+def alert_delivered(session: SessionDep, _role: RoleDep, alert_id: RowIdPath) -> AlertOut:
     """The gateway pushed it; calling again keeps the first delivery time."""
     alert = crud.mark_alert_delivered(session, alert_id)
     if alert is None:
         raise HTTPException(status_code=404, detail=f"Không có cảnh báo số {alert_id}.")
     return _alert_out(alert)
-
-
-# --- Vietnamese validation errors -----------------------------------------------------------
-
-
-async def validation_error_handler(request: Request, error: Exception) -> Response:
-    """422 with a Vietnamese detail on these routes; other routes keep FastAPI's default."""
-    assert isinstance(error, RequestValidationError)
-    if not request.url.path.startswith(PATHS + OUTREACH_PATHS):
-        return await request_validation_exception_handler(request, error)
-    errors = []
-    for item in error.errors():
-        loc = [str(p) for p in item.get("loc", ()) if p not in ("body", "query", "path")]
-        errors.append({"field": ".".join(loc), "message": vietnamese_message(item)})
-    messages = list(dict.fromkeys(e["message"] for e in errors))
-    return JSONResponse(status_code=422, content={"detail": " ".join(messages), "errors": errors})
