@@ -1,7 +1,8 @@
 """Updates and closing reports for an incident already reported ("cập nhật sự cố SC-2026-000045").
 
-The update names the initial report (or the bot finds the user's one open incident); everything the
-initial report said is carried over, so the user only tells what changed: the situation, what was
+The update names the initial report (or the bot finds the user's one open incident, among the
+incidents the store lists for this user: X-Acting-User); everything the initial report said is
+carried over, so the user only tells what changed: the situation, what was
 done, and for a closing report when service came back.
 """
 
@@ -18,6 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import forms, parsing
+from actions.acting import acting_headers, refusal
 from actions.context import message_text
 from actions.delivery import SubmittingAction
 from actions.store_client import STORE_UNAVAILABLE_TEXT, StoreClient, StoreUnavailable
@@ -101,12 +103,12 @@ class ActionStartIncidentUpdate(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        who = parsing.submitter(tracker)
-        params = {"submitter_channel": who["channel"], "submitter_id": who["id"]}
         try:
-            records = await self.client.get_json("/api/incidents", params) or []
-        except StoreUnavailable:
-            dispatcher.utter_message(text=STORE_UNAVAILABLE_TEXT)
+            records = (
+                await self.client.get_json("/api/incidents", headers=acting_headers(tracker)) or []
+            )
+        except StoreUnavailable as error:
+            dispatcher.utter_message(text=refusal(error) or STORE_UNAVAILABLE_TEXT)
             return [SlotSet("update_parent", None)]
         text = clean_message(message_text(tracker))
         parent = self._parent(text, records, dispatcher)

@@ -1,7 +1,8 @@
 """What was sent and who is on duty: "xem báo cáo của tôi", "ai đang trực ở VNPT Hà Tĩnh?".
 
-An enterprise sees only its own submissions (the store filters on the submitter); names and phones
-of people on duty are shown only to duty officers and department staff.
+The store decides both from the user this conversation is with (X-Acting-User) and the role it
+holds for them: an enterprise sees only its own submissions; names and phones of people on duty
+go to duty officers (their own organisation) and department staff. A refusal is the store's.
 """
 
 from __future__ import annotations
@@ -13,11 +14,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import parsing
-from actions.context import message_text, profile, province_from
+from actions.acting import acting_headers, refusal
+from actions.context import message_text, province_from
 from actions.directives import quoted_passages, say
 from actions.store_client import STORE_UNAVAILABLE_TEXT, StoreClient, StoreUnavailable
-from vntext.normalize import fold
 from vntext.timefmt import now
 
 KIND_PATHS = {
@@ -25,10 +25,6 @@ KIND_PATHS = {
     "Báo cáo sự cố": "/api/incidents",
     "Báo cáo kết quả": "/api/results-reports",
 }
-# Verified by the gateway: staff and admins see every organisation's duty officers; a duty officer
-# sees their own organisation's. Personal data of other organisations is for staff only.
-STAFF_ROLES = {"staff", "admin"}
-DUTY_ROLES = {"can_bo_truc", *STAFF_ROLES}
 DUTY_LABELS = {
     "truc_lanh_dao": "Trực lãnh đạo",
     "truc_dieu_hanh": "Trực điều hành",
@@ -36,6 +32,7 @@ DUTY_LABELS = {
     "ung_cuu_thong_tin": "Ứng cứu thông tin",
     "van_hanh_khai_thac": "Vận hành khai thác",
 }
+HOTLINE_HINT = "Bạn có thể hỏi đường dây nóng của Sở, ví dụ: «sđt đường dây nóng Hà Tĩnh»."
 _ORG_RE = re.compile(
     r"(?:ở|tại|của|o|tai|cua)\s+(?P<org>.+?)\s*(?:bây giờ|hiện nay|hôm nay|lúc này|bay gio|hien nay|hom nay)?\s*\??$",
     re.IGNORECASE,
@@ -43,7 +40,7 @@ _ORG_RE = re.compile(
 
 
 class ActionShowMyReports(Action):
-    """The submitter's own rosters, incident and results reports, newest first."""
+    """The user's own rosters, incident and results reports, newest first (the store filters)."""
 
     def __init__(self, client: StoreClient | None = None) -> None:
         self.client = client or StoreClient()
@@ -54,17 +51,16 @@ class ActionShowMyReports(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        who = parsing.submitter(tracker)
-        params = {"submitter_channel": who["channel"], "submitter_id": who["id"]}
+        headers = acting_headers(tracker)
         lines: list[str] = []
         try:
             for label, path in KIND_PATHS.items():
-                records = await self.client.get_json(path, params) or []
+                records = await self.client.get_json(path, headers=headers) or []
                 seen = dict.fromkeys(r["reference"] for r in records)
                 if seen:
                     lines.append(f"• {label}: " + ", ".join(list(seen)[:10]))
-        except StoreUnavailable:
-            dispatcher.utter_message(text=STORE_UNAVAILABLE_TEXT)
+        except StoreUnavailable as error:
+            dispatcher.utter_message(text=refusal(error) or STORE_UNAVAILABLE_TEXT)
             return []
         if not lines:
             dispatcher.utter_message(text="Bạn chưa gửi báo cáo hay danh sách trực nào qua trợ lý.")
@@ -74,17 +70,15 @@ class ActionShowMyReports(Action):
 
 
 def _organisation(tracker: Tracker) -> str | None:
+    """The organisation named in the question; none means the store's default for the user
+    (their own organisation for a duty officer, every organisation for staff)."""
     match = _ORG_RE.search(message_text(tracker).strip())
-    return match["org"].strip() if match else profile(tracker).get("organisation")  # type: ignore[return-value]
-
-
-def _same_organisation(asked: object, own: object) -> bool:
-    """ "VNPT Hà Tĩnh" asked by someone of "vnpt ha tinh": the same, however it is spelled."""
-    return bool(asked and own) and fold(str(asked)).strip() == fold(str(own)).strip()
+    return match["org"].strip() if match else None
 
 
 class ActionWhoIsOnDuty(Action):
-    """Roster entries covering now, for the organisation asked about; personal data by role."""
+    """Roster entries covering now, for the organisation asked about; the store decides whether
+    this user may see names and phones, and the directive's published roster is quoted anyway."""
 
     def __init__(self, client: StoreClient | None = None) -> None:
         self.client = client or StoreClient()
@@ -96,33 +90,25 @@ class ActionWhoIsOnDuty(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         published = await quoted_passages(self.client, tracker)
-        if profile(tracker).get("role") not in DUTY_ROLES:
-            if published:
-                say(dispatcher, published)
-            dispatcher.utter_message(
-                text="Danh sách người đang trực (họ tên, số điện thoại) chỉ dành cho cán bộ trực "
-                "và cán bộ Sở. Bạn có thể hỏi đường dây nóng của Sở, ví dụ: «sđt đường dây nóng Hà Tĩnh»."
-            )
-            return []
         organisation = _organisation(tracker)
-        own = profile(tracker).get("organisation")
-        if profile(tracker).get("role") not in STAFF_ROLES and not _same_organisation(
-            organisation, own
-        ):
-            dispatcher.utter_message(
-                text=f"Cán bộ trực chỉ xem được người đang trực của đơn vị mình ({own or 'chưa khai báo'}). "
-                "Để liên hệ đơn vị khác, bạn gọi đường dây nóng của Sở, ví dụ: «sđt đường dây nóng Hà Tĩnh»."
-            )
-            return []
         mention = province_from(tracker)
         params = {"at": now().isoformat()}
         params |= {"organisation": organisation} if organisation else {}
         params |= {"province": mention.current} if mention else {}
         try:
-            entries = await self.client.get_json("/api/on-duty", params) or []
-        except StoreUnavailable:
-            dispatcher.utter_message(text=STORE_UNAVAILABLE_TEXT)
+            entries = await self.client.get_json(
+                "/api/on-duty", params, headers=acting_headers(tracker)
+            )
+        except StoreUnavailable as error:
+            reason = refusal(error)
+            if reason is None:
+                dispatcher.utter_message(text=STORE_UNAVAILABLE_TEXT)
+                return []
+            if published:
+                say(dispatcher, published)
+            dispatcher.utter_message(text=f"{reason} {HOTLINE_HINT}")
             return []
+        entries = entries or []
         where = f" ở {organisation}" if organisation else ""
         if not entries:
             dispatcher.utter_message(

@@ -58,12 +58,17 @@ class StoreClient:
         self.attempts = attempts or env_int("STORE_ATTEMPTS", 3)
         self.backoff = backoff
 
-    def _headers(self) -> dict[str, str]:
+    def _headers(self, extra: dict[str, str] | None = None) -> dict[str, str]:
         if self._token is None:
             self._token = store_api_token()
-        return {"Authorization": f"Bearer {self._token}"}
+        return {"Authorization": f"Bearer {self._token}", **(extra or {})}
 
-    async def get_json(self, path: str, params: dict[str, str] | None = None) -> Any:
+    async def get_json(
+        self,
+        path: str,
+        params: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Any:
         """GET path; 4xx other than 404 and exhausted retries raise StoreUnavailable."""
         last_error: Exception | None = None
         async with httpx.AsyncClient(
@@ -71,7 +76,7 @@ class StoreClient:
         ) as client:
             for attempt in range(self.attempts):
                 try:
-                    response = await client.get(path, params=params, headers=self._headers())
+                    response = await client.get(path, params=params, headers=self._headers(headers))
                     if response.status_code < 500:
                         if response.status_code == 404:
                             return None
@@ -91,7 +96,9 @@ class StoreClient:
         log.warning("store unreachable at %s%s: %s", self.base_url, path, last_error)
         raise StoreUnavailable(str(last_error))
 
-    async def post_json(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+    async def post_json(
+        self, path: str, body: dict[str, Any], headers: dict[str, str] | None = None
+    ) -> dict[str, Any]:
         """POST with the same retry policy as get_json; 4xx raises StoreRejected."""
         last_error: Exception | None = None
         async with httpx.AsyncClient(
@@ -99,7 +106,7 @@ class StoreClient:
         ) as client:
             for attempt in range(self.attempts):
                 try:
-                    response = await client.post(path, json=body, headers=self._headers())
+                    response = await client.post(path, json=body, headers=self._headers(headers))
                 except httpx.TransportError as error:
                     last_error = error
                 else:

@@ -91,13 +91,15 @@ class StoreAPI:
         return found or []
 
     async def grant(self, user_id: int | str, by: int) -> dict[str, Any]:
+        """The store checks that `by` is one of its admins and records them as the granter."""
         return await self.request(
-            "PUT", f"/api/staff/{CHANNEL}/{user_id}", json={"granted_by": str(by)}
+            "PUT", f"/api/staff/{CHANNEL}/{user_id}", acting=by, json={"granted_by": str(by)}
         )
 
-    async def revoke(self, user_id: int | str) -> bool:
+    async def revoke(self, user_id: int | str, by: int | None = None) -> bool:
+        """Only an admin (`by`) may revoke; without one the store refuses (403)."""
         try:
-            await self.request("DELETE", f"/api/staff/{CHANNEL}/{user_id}")
+            await self.request("DELETE", f"/api/staff/{CHANNEL}/{user_id}", acting=by)
         except StoreRefused as error:
             if error.status == 404:
                 return False
@@ -105,7 +107,9 @@ class StoreAPI:
         return True
 
     async def staff(self) -> list[dict[str, Any]]:
-        return await self.request("GET", "/api/staff", params={"channel": CHANNEL}) or []
+        """Staff user ids and chats (for alerts and recognising staff); the full list with
+        names and grants is for admins (GET /api/staff)."""
+        return await self.request("GET", "/api/staff/chats", params={"channel": CHANNEL}) or []
 
     async def audit(self, user_id: int, action: str, allowed: bool, detail: str = "") -> None:
         body = {

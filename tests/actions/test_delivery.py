@@ -60,10 +60,8 @@ def test_store_down_spools_then_drain_delivers_exactly_once(tmp_path: Path, stor
     assert spool.pending() == []
     again = asyncio.run(submit(live, spool, "incident", incident(key)))  # a retry after delivery
     assert again.duplicate and again.reference.startswith("SC-")
-    params = {"submitter_channel": "test", "submitter_id": "spool-user"}
-    records = httpx.get(
-        f"{store_url}/api/incidents", params=params, headers={"Authorization": f"Bearer {TOKEN}"}
-    ).json()
+    headers = {"Authorization": f"Bearer {TOKEN}", "X-Acting-User": "test:spool-user"}
+    records = httpx.get(f"{store_url}/api/incidents", headers=headers).json()
     assert [r["reference"] for r in records].count(again.reference) == 1
 
 
