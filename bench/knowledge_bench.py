@@ -30,6 +30,7 @@ import yaml
 from bench.generalisation.build import build
 from bench.harness import bench_dir, fresh_stack, write_results
 from bench.scans import make_scanned_pdf
+from bot.relay import post_message
 from common.paths import PROJECT_ROOT
 from ops.stack import Stack
 from vntext.normalize import nfc
@@ -91,10 +92,8 @@ async def ask_all(stack: Stack, questions: list[dict], concurrency: int = 4) -> 
 
         async def ask(index: int, question: str) -> str:
             async with semaphore:
-                response = await client.post(
-                    f"{stack.rasa_url}/webhooks/rest/webhook",
-                    json={"sender": f"kb-{index}-{abs(hash(question))}", "message": question},
-                )
+                body = {"sender": f"kb-{index}-{abs(hash(question))}", "message": question}
+                response = await post_message(client, stack.rasa_url, body, stack.channel_secret)
                 return "\n".join(m.get("text") or "" for m in response.json())
 
         return await asyncio.gather(*(ask(i, q["q"]) for i, q in enumerate(questions)))

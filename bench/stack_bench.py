@@ -19,7 +19,6 @@ from pathlib import Path
 import httpx
 
 from bench.harness import fresh_stack, write_results
-from bot.relay import RasaRelay
 from common.env import env_int
 from ops.stack import Stack
 
@@ -111,7 +110,7 @@ async def _measure(stack: Stack, total: int) -> list[Row]:
     token = stack.env()["RASA_API_TOKEN"]
     rows: list[Row] = []
     async with (
-        RasaRelay(stack.rasa_url, timeout=60) as relay,
+        stack.relay(timeout=60) as relay,
         httpx.AsyncClient(timeout=60) as http,
     ):
 

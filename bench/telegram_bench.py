@@ -23,6 +23,7 @@ import httpx
 
 from bench.harness import fresh_stack, write_results
 from bench.stack_bench import MESSAGES, _percentile
+from bot.relay import post_message
 from common.env import env_int
 from ops.stack import Stack
 from tests.e2e.gateway import ADMIN_ID, BOT_TOKEN, Gateway
@@ -181,8 +182,9 @@ def _row(path: str, users: int, latencies: list[float], elapsed: float, errors: 
 
 
 async def _latency_rasa(stack: Stack, users: int, per_user: int) -> LatencyRow:
-    """The same conversations straight to Rasa's REST channel (no Telegram, no gateway)."""
+    """The same conversations straight to Rasa's signed channel (no Telegram, no gateway)."""
     latencies: list[float] = []
+    secret = stack.channel_secret
     errors = 0
     async with httpx.AsyncClient(timeout=60) as client:
 
@@ -191,7 +193,7 @@ async def _latency_rasa(stack: Stack, users: int, per_user: int) -> LatencyRow:
             for n in range(per_user):
                 started = time.perf_counter()
                 body = {"sender": f"bare-{index}", "message": MESSAGES[n % len(MESSAGES)]}
-                response = await client.post(f"{stack.rasa_url}/webhooks/rest/webhook", json=body)
+                response = await post_message(client, stack.rasa_url, body, secret)
                 if response.status_code != 200 or not response.json():
                     errors += 1
                     continue

@@ -1,11 +1,13 @@
-"""Channel-independent relay to Rasa's REST channel.
+"""Channel-independent relay to Rasa's signed channel: the one client that speaks for users.
 
 Every channel turns a user's message into one `relay.send(...)` call and renders the replies it gets.
 Rasa answers HTTP 200 with an empty list when an action fails, so an empty answer is a fault here.
+Each body is signed (common/signing.py): Rasa believes the sender and profile only from us.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,6 +15,8 @@ from typing import Any
 import httpx
 
 from common.env import env_float, env_str
+from common.signing import HEADER, sign
+from common.tokens import rasa_channel_secret
 from vntext.normalize import clean_lines
 
 log = logging.getLogger(__name__)
@@ -61,6 +65,27 @@ class Profile:
         return data | self.extra
 
 
+WEBHOOK_PATH = "/webhooks/trutet/webhook"
+
+
+def signed_request(body: dict[str, Any], secret: str | None = None) -> tuple[bytes, dict[str, str]]:
+    """The exact bytes to post and their headers; the signature covers these bytes only."""
+    raw = json.dumps(body, ensure_ascii=False).encode()
+    headers = {
+        "Content-Type": "application/json",
+        HEADER: sign(secret or rasa_channel_secret(), raw),
+    }
+    return raw, headers
+
+
+async def post_message(
+    client: httpx.AsyncClient, rasa_url: str, body: dict[str, Any], secret: str | None = None
+) -> httpx.Response:
+    """POST one signed message to Rasa (also used as is by the benchmarks)."""
+    raw, headers = signed_request(body, secret)
+    return await client.post(f"{rasa_url.rstrip('/')}{WEBHOOK_PATH}", content=raw, headers=headers)
+
+
 def sender_id(channel: str, user_id: str | int) -> str:
     """Stable Rasa sender per user and channel: the same person on Telegram and Zalo are two senders."""
     return f"{channel}:{user_id}"
@@ -82,9 +107,12 @@ def _parse_replies(payload: Any) -> list[Reply]:
 class RasaRelay:
     """Sends one user message to Rasa and returns what to show; never raises for Rasa faults."""
 
-    def __init__(self, rasa_url: str | None = None, timeout: float | None = None) -> None:
+    def __init__(
+        self, rasa_url: str | None = None, timeout: float | None = None, secret: str | None = None
+    ) -> None:
         self.rasa_url = (rasa_url or env_str("RASA_URL", "http://127.0.0.1:5005")).rstrip("/")
         self.timeout = timeout or env_float("RASA_TIMEOUT", 20.0)
+        self.secret = secret or rasa_channel_secret()
         self._client: httpx.AsyncClient | None = None
 
     async def __aenter__(self) -> RasaRelay:
@@ -123,9 +151,7 @@ class RasaRelay:
         try:
             for attempt in (1, 2):
                 try:
-                    response = await client.post(
-                        f"{self.rasa_url}/webhooks/rest/webhook", json=body
-                    )
+                    response = await post_message(client, self.rasa_url, body, self.secret)
                     response.raise_for_status()
                     break
                 except httpx.ConnectError:

@@ -52,5 +52,15 @@ def store_api_token() -> str:
 
 
 def rasa_api_token() -> str:
-    """Token for Rasa's HTTP API (/model/parse, /status, trackers); the REST webhook needs none."""
+    """Token for Rasa's HTTP API (/model/parse, /status, trackers); user messages are signed instead."""
     return load_or_create("RASA_API_TOKEN", "rasa_api_token")
+
+
+def rasa_channel_secret() -> str:
+    """Key of the signed gateway → Rasa channel (RASA_CHANNEL_SECRET or var/rasa_channel_secret)."""
+    return load_or_create("RASA_CHANNEL_SECRET", "rasa_channel_secret")
+
+
+def action_server_token() -> str:
+    """Token Rasa presents to the action server (ACTION_SERVER_TOKEN or var/action_server_token)."""
+    return load_or_create("ACTION_SERVER_TOKEN", "action_server_token")

@@ -14,6 +14,6 @@ ENV PYTHONPATH=/app RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2
 RUN rasa train --data nlu_data stories --domain domain --config config.yml \
       --out models --fixed-model-name trutet && chown -R 1001 /app
 USER 1001
-ENTRYPOINT ["rasa"]
+ENTRYPOINT ["python", "-m", "rasa_ext.run"]
 CMD ["run", "--enable-api", "-m", "models/trutet.tar.gz", "--endpoints", "endpoints.yml", \
      "--credentials", "credentials.yml", "-p", "5005"]

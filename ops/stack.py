@@ -18,9 +18,10 @@ from pathlib import Path
 
 import httpx
 
+from bot.relay import RasaRelay
 from common.database import tracker_store_env
 from common.env import env_int, env_str
-from common.paths import PROJECT_ROOT
+from common.paths import PROJECT_ROOT, restrict_tree
 from common.tokens import load_or_create
 
 APP_PYTHON = PROJECT_ROOT / ".venv-app" / "bin" / "python"
@@ -62,6 +63,15 @@ class Stack:
     def actions_url(self) -> str:
         return f"http://{self.host}:{self.actions_port}"
 
+    @property
+    def channel_secret(self) -> str:
+        """The key gateway messages to this stack's Rasa are signed with (tests, bench)."""
+        return self.env()["RASA_CHANNEL_SECRET"]
+
+    def relay(self, timeout: float = 30.0) -> RasaRelay:
+        """A gateway relay to this stack's Rasa, signing with this stack's key."""
+        return RasaRelay(self.rasa_url, timeout=timeout, secret=self.channel_secret)
+
     def env(self) -> dict[str, str]:
         """Environment shared by every process; DATABASE_URL decides SQLite or PostgreSQL."""
         env = dict(os.environ)
@@ -82,6 +92,10 @@ class Stack:
                 "STORE_URL": self.store_url,
                 "STORE_API_TOKEN": env.get("STORE_API_TOKEN") or self._secret("store_api_token"),
                 "RASA_API_TOKEN": env.get("RASA_API_TOKEN") or self._secret("rasa_api_token"),
+                "RASA_CHANNEL_SECRET": env.get("RASA_CHANNEL_SECRET")
+                or self._secret("rasa_channel_secret"),
+                "ACTION_SERVER_TOKEN": env.get("ACTION_SERVER_TOKEN")
+                or self._secret("action_server_token"),
                 "RASA_URL": self.rasa_url,
                 "ACTION_ENDPOINT_URL": f"{self.actions_url}/webhook",
                 "SANIC_HOST": self.host,
@@ -108,7 +122,8 @@ class Stack:
             ),
             Service(
                 "rasa",
-                [str(RASA_BIN / "python"), "-m", "rasa_ext.run", "run", "--enable-api", f"--auth-token={rasa_token}",
+                # The API token reaches Rasa through its environment, never argv (`ps` shows argv).
+                [str(RASA_BIN / "python"), "-m", "rasa_ext.run", "run", "--enable-api",
                  "-m", str(self.model), "-i", self.host, "-p", str(self.rasa_port),
                  "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"],
                 f"{self.rasa_url}/status?token={rasa_token}",
@@ -132,6 +147,11 @@ class Stack:
         path.mkdir(parents=True, exist_ok=True)
         return path
 
+    def _open_log(self, name: str) -> int:
+        """The service's log for appending, readable by its owner only (it may hold user text)."""
+        path = self._log_dir() / f"{name}.log"
+        return os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+
     def pids(self) -> dict[str, int]:
         """Processes this stack started and that are still the same processes."""
         alive: dict[str, int] = {}
@@ -151,22 +171,26 @@ class Stack:
         if not self.model.exists():
             raise SystemExit(f"Chưa có mô hình {self.model}: chạy `make train` trước.")
         env = self.env()
+        restrict_tree(self.var_dir)
         running = self.pids()
         for service in self.services(env):
             if service.name in running:
                 continue
-            log_file = (self._log_dir() / f"{service.name}.log").open("ab")
+            log_fd = self._open_log(service.name)
+            # umask 077: databases, spools and tokens the services create are owner-only too.
             process = subprocess.Popen(
                 service.argv,
                 cwd=PROJECT_ROOT,
                 env=env,
                 stdin=subprocess.DEVNULL,
-                stdout=log_file,
+                stdout=log_fd,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
+                umask=0o077,
             )
-            log_file.close()
+            os.close(log_fd)
             pid_file = self._run_dir() / f"{service.name}.pid"
+            pid_file.touch(mode=0o600)
             pid_file.write_text(f"{process.pid}\n{_start_time(process.pid)}\n")
         try:
             self._wait_healthy(self.services(env), timeout)
@@ -250,8 +274,20 @@ def from_environment() -> Stack:
     )
 
 
+def warn_open_rest() -> None:
+    """RASA_OPEN_REST opens Rasa's unauthenticated REST channel: say so loudly, every start."""
+    if env_str("RASA_OPEN_REST", "").lower() in {"1", "true", "yes"}:
+        print(
+            "CẢNH BÁO: RASA_OPEN_REST=1 đang mở kênh REST không xác thực của Rasa "
+            "(/webhooks/rest/webhook). Chỉ dùng để gỡ lỗi trên máy cá nhân.",
+            file=sys.stderr,
+            flush=True,
+        )
+
+
 def _run(stack: Stack) -> int:
     """Foreground: start all, then the console chat unless Telegram runs; Ctrl-C stops everything."""
+    warn_open_rest()
     print("Đang khởi động store, action server và Rasa (khoảng 30 giây)…", flush=True)
     try:
         stack.start()
@@ -278,6 +314,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     stack = from_environment()
     if args.command == "up":
+        warn_open_rest()
         stack.start()
         print(
             f"Sẵn sàng: Rasa {stack.rasa_url}, store {stack.store_url}, actions {stack.actions_url}"

@@ -41,11 +41,24 @@ def apply() -> None:
     jsonschema.validate = cached_validate
 
 
+def with_api_token(argv: list[str]) -> list[str]:
+    """argv plus `--auth-token` from RASA_API_TOKEN (or var/), added inside the process.
+
+    A token on the command line is readable by every local user in `ps`; sys.argv is a private
+    copy, so adding it here keeps Rasa's own option parsing without exposing the token.
+    """
+    if "--enable-api" not in argv or any(a.startswith("--auth-token") for a in argv):
+        return argv
+    from common.tokens import rasa_api_token
+
+    return [*argv, f"--auth-token={rasa_api_token()}"]
+
+
 def main() -> None:
     apply()
     from rasa.__main__ import main as rasa_main
 
-    sys.argv[0] = "rasa"
+    sys.argv = with_api_token(["rasa", *sys.argv[1:]])
     rasa_main()
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from bot.relay import Profile, RasaRelay, Reply
+from bot.relay import Profile, Reply
 from ops.stack import Stack
 from tests.e2e.conftest import STAFF_TOKEN
 
@@ -32,7 +32,7 @@ class Chat:
 
     def say(self, text: str) -> str:
         async def send() -> list[Reply]:
-            async with RasaRelay(self.stack.rasa_url, timeout=30) as relay:
+            async with self.stack.relay() as relay:
                 return await relay.send("test", self.user, text, self.profile)
 
         self.replies = asyncio.run(send())

@@ -6,6 +6,7 @@ the machine's PostgreSQL, and the (slow) Rasa start-up happens once per backend.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -43,6 +44,31 @@ def start_stack(var_dir: Path, database_url: str) -> Stack:
     return stack
 
 
+# Vietnamese phone numbers as users type them: 0912345678, 0912 345 678, 0912.345.678, +84912345678.
+PHONE_RE = re.compile(r"(?<![\d.])(?:\+?84|0)[35789]\d(?:[ .]?\d){7}(?![\d])")
+SECRET_NAMES = ("RASA_API_TOKEN", "RASA_CHANNEL_SECRET", "ACTION_SERVER_TOKEN", "STORE_API_TOKEN")
+
+
+def leaks_in_logs(stack: Stack) -> list[str]:
+    """Which log lines hold a token or a phone number (named by file and line, never quoted)."""
+    env = stack.env()
+    secrets = {name: env[name] for name in SECRET_NAMES} | {"STORE_STAFF_TOKENS": STAFF_TOKEN}
+    found = []
+    for log in sorted((stack.var_dir / "log").glob("*.log")):
+        for number, line in enumerate(log.read_text(errors="replace").splitlines(), start=1):
+            kinds = [name for name, value in secrets.items() if value and value in line]
+            kinds += ["phone number"] if PHONE_RE.search(line) else []
+            found += [f"{log.name}:{number}: {kind}" for kind in kinds]
+    return found
+
+
+def stop_and_check_logs(stack: Stack) -> None:
+    """Every end-to-end run ends with the logs it produced searched for secrets and phones."""
+    stack.stop()
+    leaks = leaks_in_logs(stack)
+    assert not leaks, "personal data or tokens in logs:\n" + "\n".join(leaks[:50])
+
+
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def stack(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
@@ -53,11 +79,11 @@ def stack(
         try:
             yield running
         finally:
-            running.stop()
+            stop_and_check_logs(running)
         return
     with postgres_database() as url:
         running = start_stack(var_dir, url)
         try:
             yield running
         finally:
-            running.stop()
+            stop_and_check_logs(running)

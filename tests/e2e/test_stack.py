@@ -7,6 +7,7 @@ does it); a missing model fails the run rather than skipping it.
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
 import subprocess
 import unicodedata
@@ -14,7 +15,14 @@ import unicodedata
 import httpx
 import pytest
 
-from bot.relay import EMPTY_MESSAGE_TEXT, RASA_DOWN_TEXT, RASA_EMPTY_TEXT, RasaRelay, Reply
+from bot.relay import (
+    EMPTY_MESSAGE_TEXT,
+    RASA_DOWN_TEXT,
+    RASA_EMPTY_TEXT,
+    WEBHOOK_PATH,
+    Reply,
+    signed_request,
+)
 from ops.stack import Stack
 from tests.support import APP_PYTHON, PROJECT_ROOT
 
@@ -22,10 +30,10 @@ HA_TINH = ("Đặng Văn Đức", "0911378999", "Nguyễn Thanh Lâm", "09142377
 
 
 def rest(stack: Stack, sender: str, message: str) -> list[dict]:
+    """A bare signed message as the gateway sends it, without the relay's reply parsing."""
+    raw, headers = signed_request({"sender": sender, "message": message}, stack.channel_secret)
     response = httpx.post(
-        f"{stack.rasa_url}/webhooks/rest/webhook",
-        json={"sender": sender, "message": message},
-        timeout=30,
+        f"{stack.rasa_url}{WEBHOOK_PATH}", content=raw, headers=headers, timeout=30
     )
     response.raise_for_status()
     return response.json()
@@ -33,7 +41,7 @@ def rest(stack: Stack, sender: str, message: str) -> list[dict]:
 
 def relay(stack: Stack, sender: str, message: str) -> list[Reply]:
     async def send() -> list[Reply]:
-        async with RasaRelay(stack.rasa_url, timeout=30) as client:
+        async with stack.relay() as client:
             return await client.send("test", sender, message)
 
     return asyncio.run(send())
@@ -124,6 +132,7 @@ def test_console_one_shot_prints_the_answer(stack: Stack) -> None:
         [str(APP_PYTHON), "-m", "bot.console", "--say", "sdt duong day nong ha tinh",
          "--rasa-url", stack.rasa_url, "--sender", "console-test"],
         cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60, check=False,
+        env={**os.environ, "RASA_CHANNEL_SECRET": stack.channel_secret},
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     for fact in HA_TINH:
