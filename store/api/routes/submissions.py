@@ -207,10 +207,11 @@ def get_on_duty(
 ) -> list[RosterEntryOut]:
     """Who is on duty at an instant (default now; a time without offset is Vietnam time).
 
-    A duty officer sees their own organisation only (asked for or not); staff see everyone.
+    A duty officer sees their own organisation only, asked for or not ("VNPT" asked by someone of
+    VNPT Hà Tĩnh is their own; another organisation is a 403); staff see everyone.
     """
     if scope.folded is not None:
-        if organisation and folded_name(organisation) != scope.folded:
+        if organisation and (folded_name(organisation) or "") not in scope.folded:
             raise forbid(request, OTHER_ORGANISATION.format(own=scope.organisation))
         organisation = scope.organisation
     filters = crud.Filters(province=_current_province(province), organisation=_folded(organisation))
