@@ -21,7 +21,7 @@ import httpx
 from bot.relay import RasaRelay
 from common.database import tracker_store_env
 from common.env import env_int, env_str
-from common.paths import PROJECT_ROOT, restrict_tree
+from common.paths import PROJECT_ROOT, private_dir, restrict_tree
 from common.tokens import load_or_create
 
 APP_PYTHON = PROJECT_ROOT / ".venv-app" / "bin" / "python"
@@ -138,14 +138,10 @@ class Stack:
     # -- pid files -----------------------------------------------------------------------------
 
     def _run_dir(self) -> Path:
-        path = self.var_dir / "run"
-        path.mkdir(parents=True, exist_ok=True)
-        return path
+        return private_dir(self.var_dir / "run")
 
     def _log_dir(self) -> Path:
-        path = self.var_dir / "log"
-        path.mkdir(parents=True, exist_ok=True)
-        return path
+        return private_dir(self.var_dir / "log")
 
     def _open_log(self, name: str) -> int:
         """The service's log for appending, readable by its owner only (it may hold user text)."""

@@ -10,9 +10,10 @@ import httpx
 
 from bot.relay import Profile, Reply
 from ops.stack import Stack
-from tests.e2e.conftest import STAFF_TOKEN
+from tests.e2e.conftest import ADMIN_ID, SERVICE_TOKEN, STAFF_TOKEN
 
 STAFF = {"Authorization": f"Bearer {STAFF_TOKEN}"}
+SERVICE = {"Authorization": f"Bearer {SERVICE_TOKEN}"}
 PROFILE = Profile(
     role="doanh_nghiep",
     organisation="VNPT Hà Tĩnh",
@@ -37,6 +38,26 @@ class Chat:
 
         self.replies = asyncio.run(send())
         return "\n".join(reply.text for reply in self.replies)
+
+    def declare(self, role: str, organisation: str | None = None) -> None:
+        """Store the role the user declared at /start, as the gateway does (the store judges it)."""
+        body = {"declared_role": role} | ({"organisation": organisation} if organisation else {})
+        response = httpx.put(
+            f"{self.stack.store_url}/api/profiles/test/{self.user}",
+            json=body,
+            headers=SERVICE,
+            timeout=10,
+        )
+        response.raise_for_status()
+
+    def grant_staff(self) -> None:
+        """Granted by the admin, through the gateway's service token acting for the admin."""
+        response = httpx.put(
+            f"{self.stack.store_url}/api/staff/test/{self.user}",
+            headers=SERVICE | {"X-Acting-User": f"telegram:{ADMIN_ID}"},
+            timeout=10,
+        )
+        response.raise_for_status()
 
     def records(self, path: str) -> list[dict[str, Any]]:
         """This user's records of one kind, read with a staff token."""

@@ -38,20 +38,23 @@ def post_roster(stack: Stack) -> str:
 
 
 def test_duty_officer_sees_who_is_on_duty_and_an_enterprise_does_not(stack: Stack) -> None:
+    """Names and phones by the role the store holds, whatever the chat's profile claims."""
     post_roster(stack)
-    officer = Chat(
-        stack, Profile(role="can_bo_truc", organisation="vnpt ha tinh", province="Hà Tĩnh")
-    )
+    officer = Chat(stack, Profile(role="can_bo_truc", province="Hà Tĩnh"))
+    officer.declare("can_bo_truc", "vnpt ha tinh")
     answer = officer.say("ai đang trực ở VNPT Hà Tĩnh bây giờ")
     assert "Phạm Minh Quân" in answer and "0913111222" in answer and "Trực lãnh đạo" in answer
-    other = Chat(stack, Profile(role="can_bo_truc", organisation="Viettel Hà Tĩnh"))
+    other = Chat(stack, Profile(role="can_bo_truc"))
+    other.declare("can_bo_truc", "Viettel Hà Tĩnh")
     limited = other.say("ai đang trực ở VNPT Hà Tĩnh bây giờ")
-    assert "0913111222" not in limited and "của đơn vị mình (Viettel Hà Tĩnh)" in limited
+    assert "0913111222" not in limited and "Phạm Minh Quân" not in limited
     staff = Chat(stack, Profile(role="staff", province="Hà Tĩnh"))
+    staff.grant_staff()
     assert "0913111222" in staff.say("ai đang trực ở VNPT Hà Tĩnh bây giờ")
-    outsider = Chat(stack, Profile(role="doanh_nghiep", organisation="Viettel Hà Tĩnh"))
-    refused = outsider.say("ai đang trực ở VNPT Hà Tĩnh bây giờ")
-    assert "0913111222" not in refused and "chỉ dành cho cán bộ trực" in refused
+    claims_staff = Chat(stack, Profile(role="staff", province="Hà Tĩnh"))
+    claims_staff.declare("doanh_nghiep", "Viettel Hà Tĩnh")
+    refused = claims_staff.say("ai đang trực ở VNPT Hà Tĩnh bây giờ")
+    assert "0913111222" not in refused and "Phạm Minh Quân" not in refused
 
 
 def test_my_reports_lists_only_my_own_references(stack: Stack) -> None:
