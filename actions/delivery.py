@@ -26,6 +26,10 @@ SUBMIT_PATHS = {
     "incident": "/api/incidents",
     "results": "/api/results-reports",
 }
+# Only these mean "this body will never be accepted": a person must look at it. Anything else
+# (401/403 after a token change, 404 during a deploy, 408, 429, 5xx) is the store's problem, not the
+# report's: it stays queued and is retried, loudly.
+SET_ASIDE_STATUSES = frozenset({400, 409, 422})
 REJECTED_WAY_FORWARD = "Bạn vui lòng kiểm tra và gửi lại."
 SPOOLED_TEXT = (
     "Hệ thống của Sở đang tạm thời không kết nối được. Báo cáo của bạn đã được lưu tạm an toàn "
@@ -51,12 +55,21 @@ def rejected_text(
     return f"Sở chưa nhận được {what}: {detail} {way_forward}"
 
 
+def for_good(error: StoreRejected) -> bool:
+    """The store refused the body itself (validation, a reused key), not the call."""
+    return error.status in SET_ASIDE_STATUSES
+
+
 async def submit(client: StoreClient, spool: Spool, kind: str, payload: dict[str, Any]) -> Outcome:
-    """Deliver now, or spool durably when the store is unreachable."""
+    """Deliver now; spool durably when the store is unreachable or refuses the call, not the body."""
     try:
         answer = await client.post_json(SUBMIT_PATHS[kind], payload)
     except StoreRejected as error:
-        return Outcome(rejected=error.detail)
+        if for_good(error):
+            return Outcome(rejected=error.detail)
+        log.error("store answered %s to a %s submission; kept in the spool", error.status, kind)
+        spool.put(kind, payload)
+        return Outcome(spooled=True)
     except StoreUnavailable:
         spool.put(kind, payload)
         return Outcome(spooled=True)
@@ -106,6 +119,13 @@ async def drain(client: StoreClient, spool: Spool) -> int:
         try:
             answer = await client.post_json(SUBMIT_PATHS[item.kind], item.payload)
         except StoreRejected as error:
+            if not for_good(error):
+                log.error(
+                    "store answered %s to spooled %s; kept, retried later",
+                    error.status,
+                    item.path.name,
+                )
+                break
             log.error("store rejected spooled %s: %s", item.path.name, error.detail)
             spool.reject(item, error.detail)
             continue

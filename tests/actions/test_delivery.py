@@ -76,3 +76,17 @@ def test_refused_submission_is_set_aside_not_retried_forever(
     assert spool.pending() == []
     reasons = list((tmp_path / "rejected").glob("*.reason.txt"))
     assert "0912" in reasons[0].read_text(encoding="utf-8")
+
+
+def test_refused_call_keeps_the_submission_queued(tmp_path: Path, store_url: str) -> None:
+    """A 401 (token rotated, say) is the store's problem, not the report's: nothing is set aside."""
+    spool = Spool(tmp_path)
+    key = f"token-{uuid.uuid4().hex}"
+    wrong = StoreClient(store_url, "not-the-token", timeout=3, attempts=1)
+    outcome = asyncio.run(submit(wrong, spool, "incident", incident(key)))
+    assert outcome.spooled and not outcome.rejected
+    assert asyncio.run(drain(wrong, spool)) == 0
+    assert [item.payload["idempotency_key"] for item in spool.pending()] == [key]
+    assert not list((tmp_path / "rejected").glob("*.json"))
+    live = StoreClient(store_url, TOKEN, timeout=3, attempts=1)
+    assert asyncio.run(drain(live, spool)) == 1 and spool.pending() == []
