@@ -37,6 +37,7 @@ FORM_SLOTS = [
     "incident_actions_taken",
     "incident_cause",
     "incident_support",
+    "incident_confirm",
 ]
 CATEGORIES = {
     "mang vien thong": "mang_vien_thong",
@@ -91,6 +92,9 @@ class ActionStartIncident(Action):
             "incident_severity": facts.severity,
             "incident_description": text if facts.is_report else None,
             "incident_cause": facts.cause,
+            "incident_actions_taken": None,
+            "incident_support": None,
+            "incident_confirm": None,
             "form_tries": None,
         }
         dispatcher.utter_message(text=_intro(slots))
@@ -149,25 +153,56 @@ class ValidateIncidentForm(forms.CollectionFormValidation):
 
     editable: ClassVar[dict[str, str]] = {
         "don vi": "incident_organisation",
+        "ten don vi": "incident_organisation",
         "doanh nghiep": "incident_organisation",
+        "tinh": "incident_province",
+        "tinh thanh": "incident_province",
         "nguoi lien he": "incident_contact_name",
         "ten nguoi lien he": "incident_contact_name",
         "ho ten": "incident_contact_name",
         "so dien thoai": "incident_contact_phone",
+        "so dt": "incident_contact_phone",
         "sdt": "incident_contact_phone",
         "dien thoai": "incident_contact_phone",
-        "tinh": "incident_province",
+        "loai": "incident_category",
+        "loai su co": "incident_category",
+        "thoi gian": "incident_detected_at",
+        "thoi gian phat hien": "incident_detected_at",
+        "gio phat hien": "incident_detected_at",
+        "phat hien luc": "incident_detected_at",
         "khu vuc": "incident_area",
+        "dia ban": "incident_area",
+        "dich vu": "incident_services",
+        "dich vu bi anh huong": "incident_services",
         "muc do": "incident_severity",
+        "mo ta": "incident_description",
+        "noi dung": "incident_description",
+        "viec da xu ly": "incident_actions_taken",
+        "da xu ly": "incident_actions_taken",
+        "xu ly": "incident_actions_taken",
+        "bien phap": "incident_actions_taken",
+        "nguyen nhan": "incident_cause",
+        "de nghi ho tro": "incident_support",
+        "ho tro": "incident_support",
     }
     labels: ClassVar[dict[str, str]] = {
         "incident_organisation": "đơn vị",
+        "incident_province": "tỉnh",
         "incident_contact_name": "người liên hệ",
         "incident_contact_phone": "số điện thoại liên hệ",
-        "incident_province": "tỉnh",
+        "incident_category": "loại sự cố",
+        "incident_detected_at": "thời gian phát hiện",
         "incident_area": "khu vực",
+        "incident_services": "dịch vụ bị ảnh hưởng",
         "incident_severity": "mức độ",
+        "incident_description": "mô tả",
+        "incident_actions_taken": "việc đã xử lý",
+        "incident_cause": "nguyên nhân",
+        "incident_support": "đề nghị hỗ trợ",
     }
+    value_labels: ClassVar[dict[str, str]] = LABELS
+    confirm_slot: ClassVar[str | None] = "incident_confirm"
+    what: ClassVar[str] = "Báo cáo sự cố"
 
     def name(self) -> str:
         return "validate_incident_form"
@@ -306,25 +341,59 @@ def incident_payload(tracker: Tracker) -> dict[str, Any]:
     }
 
 
-def summary_text(tracker: Tracker, reference: str) -> str:
+def _moment(value: str | None) -> str:
+    if not value:
+        return "chưa rõ"
+    moment = datetime.fromisoformat(value).astimezone(VN_TZ)
+    return f"{moment:%H}h{moment:%M} {moment:%d/%m/%Y}"
+
+
+def _optional(value: Any, absent: str) -> str:
+    return absent if value in (None, "-") else str(value)
+
+
+def summary_lines(tracker: Tracker) -> list[str]:
+    """What will be sent, as the user reviews it before «Gửi»."""
     slot = tracker.get_slot
-    moment = datetime.fromisoformat(slot("incident_detected_at")).astimezone(VN_TZ)
-    return "\n".join(
-        [
-            f"Đã gửi báo cáo sự cố về Sở. Mã tiếp nhận: {reference}.",
-            f"• Đơn vị: {slot('incident_organisation')}",
-            f"• Loại: {LABELS.get(slot('incident_category'), slot('incident_category'))} · Mức độ: {LABELS.get(slot('incident_severity'), slot('incident_severity'))}",
-            f"• Phát hiện lúc: {moment:%H}h{moment:%M} {moment:%d/%m/%Y} · Khu vực: {slot('incident_area')}",
-            f"• Mô tả: {slot('incident_description')}",
-            "Khi có diễn biến mới hoặc đã khắc phục xong, bạn nhắn «cập nhật sự cố "
-            + reference
-            + "».",
-        ]
+    category = LABELS.get(slot("incident_category"), slot("incident_category"))
+    severity = LABELS.get(slot("incident_severity"), slot("incident_severity"))
+    return [
+        f"Báo cáo sự cố sẽ gửi về Sở ({slot('incident_province')}):",
+        f"• Đơn vị: {slot('incident_organisation')}",
+        f"• Người liên hệ: {slot('incident_contact_name')}, {slot('incident_contact_phone')}",
+        f"• Loại sự cố: {category} · Mức độ: {severity}",
+        f"• Phát hiện lúc: {_moment(slot('incident_detected_at'))} · Khu vực: {slot('incident_area')}",
+        f"• Dịch vụ bị ảnh hưởng: {slot('incident_services')}",
+        f"• Mô tả: {slot('incident_description')}",
+        f"• Việc đã xử lý: {slot('incident_actions_taken')}",
+        f"• Nguyên nhân: {_optional(slot('incident_cause'), 'chưa rõ')}",
+        f"• Đề nghị hỗ trợ: {_optional(slot('incident_support'), 'không')}",
+    ]
+
+
+class ActionAskIncidentConfirm(forms.SummaryPrompt):
+    """The incident report as it will be sent; «Gửi» files it."""
+
+    validation = ValidateIncidentForm
+    example = "mức độ"
+
+    def name(self) -> str:
+        return "action_ask_incident_confirm"
+
+    def summary(self, tracker: Tracker) -> str:
+        return "\n".join(summary_lines(tracker))
+
+
+def receipt_text(reference: str) -> str:
+    return (
+        f"Đã gửi báo cáo sự cố về Sở. Mã tiếp nhận: {reference}.\n"
+        f"Khi có diễn biến mới hoặc đã khắc phục xong, bạn nhắn «cập nhật sự cố {reference}»."
     )
 
 
 class ActionSubmitIncident(SubmittingAction):
-    """Send the report (or spool it) and give the reference; the form's values are then cleared."""
+    """Send the confirmed report (or spool it) and give the reference; the form's values are then
+    cleared."""
 
     def name(self) -> str:
         return "action_submit_incident"
@@ -336,7 +405,7 @@ class ActionSubmitIncident(SubmittingAction):
         if outcome.rejected:
             return []
         if not outcome.spooled:
-            dispatcher.utter_message(text=summary_text(tracker, outcome.reference or ""))
+            dispatcher.utter_message(text=receipt_text(outcome.reference or ""))
         return [
             SlotSet(name, None)
             for name in [*FORM_SLOTS, "incident_facts", "incident_stage", "form_tries"]

@@ -23,6 +23,7 @@ FORM_SLOTS = [
     "results_summary",
     "results_file",
     "results_key",
+    "results_confirm",
 ]
 MAX_SUMMARY = 20000
 
@@ -46,22 +47,41 @@ class ActionStartResults(Action):
         return [
             SlotSet("results_province", mention.current if mention else None),
             SlotSet("results_organisation", profile(tracker).get("organisation")),
+            SlotSet("results_summary", None),
+            SlotSet("results_file", None),
             SlotSet("results_key", uuid.uuid4().hex),
+            SlotSet("results_confirm", None),
             SlotSet("form_tries", None),
         ]
 
 
 class ValidateResultsForm(forms.CollectionFormValidation):
+    """A company name, a summary of at least a sentence, an optional document reference."""
+
     editable: ClassVar[dict[str, str]] = {
         "don vi": "results_organisation",
+        "ten don vi": "results_organisation",
         "doanh nghiep": "results_organisation",
         "ten doanh nghiep": "results_organisation",
         "tinh": "results_province",
+        "tinh thanh": "results_province",
+        "tom tat": "results_summary",
+        "noi dung": "results_summary",
+        "ket qua": "results_summary",
+        "van ban": "results_file",
+        "van ban kem theo": "results_file",
+        "tep": "results_file",
+        "file": "results_file",
+        "so van ban": "results_file",
     }
     labels: ClassVar[dict[str, str]] = {
         "results_organisation": "đơn vị",
         "results_province": "tỉnh",
+        "results_summary": "tóm tắt",
+        "results_file": "văn bản kèm theo",
     }
+    confirm_slot: ClassVar[str | None] = "results_confirm"
+    what: ClassVar[str] = "Báo cáo kết quả"
 
     def name(self) -> str:
         return "validate_results_form"
@@ -95,6 +115,28 @@ class ValidateResultsForm(forms.CollectionFormValidation):
     ) -> dict[str, Any]:
         text = clean_message(str(value or ""))[:500]
         return {"results_file": "-" if forms.is_skip(text) or not text else text}
+
+
+class ActionAskResultsConfirm(forms.SummaryPrompt):
+    """The results report as it will be sent; «Gửi» files it."""
+
+    validation = ValidateResultsForm
+    example = "tóm tắt"
+
+    def name(self) -> str:
+        return "action_ask_results_confirm"
+
+    def summary(self, tracker: Tracker) -> str:
+        slot = tracker.get_slot
+        document = slot("results_file")
+        return "\n".join(
+            [
+                f"Báo cáo kết quả sẽ gửi về Sở ({slot('results_province')}):",
+                f"• Đơn vị: {slot('results_organisation')}",
+                f"• Tóm tắt: {slot('results_summary')}",
+                f"• Văn bản kèm theo: {'không' if document in (None, '-') else document}",
+            ]
+        )
 
 
 def results_payload(tracker: Tracker) -> dict[str, Any]:

@@ -1,8 +1,8 @@
 """Incident reports through the real Rasa model, action server and store.
 
 Started in one sentence, only the missing fields are asked, a mid-form question is answered and the
-form resumes, bad values get a Vietnamese example, a store outage spools the report and the worker
-delivers it exactly once.
+form resumes, bad values get a Vietnamese example, a summary is confirmed before anything is filed,
+a store outage spools the report and the worker delivers it exactly once.
 """
 
 from __future__ import annotations
@@ -37,7 +37,10 @@ def test_one_sentence_report_asks_only_what_is_missing(stack: Stack) -> None:
     assert "Đã sửa số điện thoại liên hệ: 0987654321" in changed and "Mức độ ảnh hưởng" in changed
     assert "Đơn vị đã xử lý" in chat.say("Cao")
     assert "hỗ trợ" in chat.say("Đã điều 3 máy phát điện dự phòng")
-    done = chat.say("không")
+    summary = chat.say("không")
+    assert "Báo cáo sự cố sẽ gửi về Sở" in summary and "0987654321" in summary
+    assert incidents(stack, chat.user) == []  # nothing filed before «Gửi»
+    done = chat.say("gửi")
     assert "Mã tiếp nhận: SC-2026-" in done
     [record] = incidents(stack, chat.user)
     assert record["bts_down"] == 12 and record["area"] == "Kỳ Anh" and record["severity"] == "cao"
@@ -71,7 +74,8 @@ def test_store_down_spools_and_delivers_exactly_once(stack: Stack) -> None:
         assert "Mức độ" in chat.say("Internet cáp quang")
         chat.say("Trung bình")
         chat.say("Đã chuyển hướng lưu lượng sang tuyến dự phòng")
-        told = chat.say("không cần")
+        assert "Báo cáo sự cố sẽ gửi về Sở" in chat.say("không cần")
+        told = chat.say("đồng ý")
         assert "đã được lưu tạm" in told and "không cần gửi lại" in told
     finally:
         stack.start()
@@ -88,7 +92,8 @@ def test_results_report_is_linked_to_the_deadline_and_marked_late(stack: Stack) 
     chat = Chat(stack, Profile(organisation="Bưu điện tỉnh Bắc Ninh", province="Bắc Ninh"))
     assert "tóm tắt kết quả" in chat.say("gửi báo cáo kết quả")
     assert "bỏ qua" in chat.say("Đảm bảo bưu gửi KT1 thông suốt 24/24, không có sự cố lớn.")
-    done = chat.say("bỏ qua")
+    assert "Báo cáo kết quả sẽ gửi về Sở" in chat.say("bỏ qua")
+    done = chat.say("ok")
     assert "Mã tiếp nhận: BC-2026-" in done
     assert "Nộp đúng hạn (trước 09h00 23/02/2026)" in done  # the clock is fixed at 20/02/2026
     params = {"submitter_channel": "test", "submitter_id": chat.user}
@@ -107,7 +112,8 @@ def test_update_then_closing_report_refer_to_the_initial_one(stack: Stack) -> No
     chat.say("mất sóng 12 trạm BTS ở Kỳ Anh từ 2h do mất điện")
     chat.say("Nghiêm trọng")
     chat.say("Đã điều máy phát điện")
-    initial = chat.say("không")
+    chat.say("không")
+    initial = chat.say("Gửi")
     [record] = chat.records("/api/incidents")
     reference = record["reference"]
     assert reference in initial
