@@ -13,7 +13,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from store import crud
 from store.api.deps import caller_role
-from store.api.errors import http_error_handler, problems, validation_error_handler
+from store.api.errors import (
+    RejectNul,
+    http_error_handler,
+    problems,
+    validation_error_handler,
+)
 from store.api.routes import directives, health, outreach, submissions
 from store.config import Settings
 from store.db import make_engine, migrate, session_factory
@@ -55,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(outreach.router)
     app.add_exception_handler(RequestValidationError, validation_error_handler)
     app.add_exception_handler(StarletteHTTPException, http_error_handler)
+    app.add_middleware(RejectNul)
     return app
 
 

@@ -8,6 +8,7 @@ finds what the store really answers.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi import Request, Response
@@ -15,10 +16,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from store.submissions.schemas import vietnamese_message
 
 UNREADABLE_BODY = "Nội dung gửi lên không đọc được (cần JSON UTF-8 hoặc biểu mẫu hợp lệ)."
+NUL_REFUSED = "Nội dung gửi lên chứa ký tự NUL (\\u0000), không được chấp nhận."
 
 
 class Problem(BaseModel):
@@ -96,3 +99,66 @@ async def http_error_handler(request: Request, error: Exception) -> Response:
     if error.status_code in (204, 304):
         return Response(status_code=error.status_code, headers=headers)
     return JSONResponse({"detail": error.detail}, status_code=error.status_code, headers=headers)
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    return False
+
+
+def _json_has_nul(body: bytes) -> bool:
+    """Whether a JSON body holds a NUL in any key or string (unparsable JSON is FastAPI's 422)."""
+    if b"\\u0000" not in body and b"\x00" not in body:
+        return False
+    try:
+        return _has_nul(json.loads(body))
+    except ValueError:
+        return b"\x00" in body
+
+
+class RejectNul:
+    """A NUL character anywhere in a path, query or JSON body is a 422 before any route runs.
+
+    PostgreSQL cannot store NUL in text (a 500 from the driver otherwise), and no identifier,
+    name or message of this API ever needs one. Multipart uploads (binary files) are not read here.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if "\x00" in scope["path"] or b"%00" in scope.get("query_string", b""):
+            await _unprocessable(NUL_REFUSED, [])(scope, receive, send)
+            return
+        content_type = dict(scope["headers"]).get(b"content-type", b"")
+        if b"json" not in content_type:
+            await self.app(scope, receive, send)
+            return
+        messages, body = await _buffered(receive)
+        if _json_has_nul(body):
+            await _unprocessable(NUL_REFUSED, [])(scope, receive, send)
+            return
+
+        async def replay() -> Message:
+            return messages.pop(0) if messages else await receive()
+
+        await self.app(scope, replay, send)
+
+
+async def _buffered(receive: Receive) -> tuple[list[Message], bytes]:
+    """The request body's messages, read whole (FastAPI reads a JSON body whole anyway)."""
+    messages: list[Message] = []
+    while True:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            break
+    return messages, b"".join(m.get("body", b"") for m in messages)

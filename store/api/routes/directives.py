@@ -23,7 +23,7 @@ from fastapi import (
 
 from store import crud, services
 from store.api.deps import SessionDep, StaffDep
-from store.api.errors import problems
+from store.api.errors import NUL_REFUSED, problems
 from store.knowledge.documents import (
     DocumentText,
     UnsupportedDocument,
@@ -190,7 +190,9 @@ def load_file(
     issuer: Annotated[str | None, Form(max_length=200)] = None,
 ) -> DirectivePreview | DraftPending:
     """A document (.docx, .pdf incl. scans, .txt, .html) as a draft, read in the store."""
-    name = (file.filename or "van-ban").rsplit("/", 1)[-1][:255]
+    if "\x00" in (province or "") + (issuer or ""):
+        raise HTTPException(status_code=422, detail=NUL_REFUSED)
+    name = (file.filename or "").replace("\x00", "").rsplit("/", 1)[-1][:255] or "van-ban"
     limit = max_document_bytes()
     content = file.file.read(limit + 1)
     if len(content) > limit:
