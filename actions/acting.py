@@ -7,7 +7,6 @@ decide it from chat metadata.
 
 from __future__ import annotations
 
-import httpx
 from rasa_sdk import Tracker
 
 from actions import parsing
@@ -24,13 +23,6 @@ def acting_headers(tracker: Tracker) -> dict[str, str]:
 
 def refusal(error: Exception) -> str | None:
     """The store's Vietnamese reason when it refused (403); None when it was just unreachable."""
-    if isinstance(error, StoreRejected):
-        return error.detail if error.status == FORBIDDEN else None
-    cause = error.__cause__
-    if not isinstance(cause, httpx.HTTPStatusError) or cause.response.status_code != FORBIDDEN:
-        return None
-    try:
-        detail = cause.response.json().get("detail")
-    except ValueError:
-        return None
-    return detail if isinstance(detail, str) and detail else None
+    if isinstance(error, StoreRejected) and error.status == FORBIDDEN and error.detail:
+        return error.detail
+    return None

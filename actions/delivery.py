@@ -17,7 +17,7 @@ from rasa_sdk import Action
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.spool import Spool
-from actions.store_client import StoreClient, StoreRejected, StoreUnavailable
+from actions.store_client import StoreClient, StoreRejected, StoreUnavailable, shared
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +85,7 @@ class SubmittingAction(Action, metaclass=ABCMeta):
     """
 
     def __init__(self, client: StoreClient | None = None, spool: Spool | None = None) -> None:
-        self.client = client or StoreClient()
+        self.client = client or shared()
         self.spool = spool
 
     @abstractmethod

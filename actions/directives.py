@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import replies
 from actions.context import audiences_from, message_text, province_from, tet_from
-from actions.store_client import STORE_UNAVAILABLE_TEXT, StoreClient, StoreUnavailable
+from actions.store_client import STORE_UNAVAILABLE_TEXT, StoreClient, StoreError, shared
 from vntext.audiences import audiences_in
 from vntext.messages import split_message
 from vntext.timefmt import now
@@ -30,7 +30,7 @@ async def ask_province(dispatcher: CollectingDispatcher, client: StoreClient, to
     """Which province? With a button for each province whose directive is loaded."""
     try:
         provinces = await client.directive_provinces()
-    except StoreUnavailable:
+    except StoreError:
         provinces = []
     dispatcher.utter_message(
         text=f"Bạn hỏi {topic} của tỉnh/thành phố nào? Chọn bên dưới hoặc gõ tên tỉnh.",
@@ -54,7 +54,7 @@ async def quoted_passages(client: StoreClient, tracker: Tracker) -> str | None:
         return None
     try:
         answer = await client.search(message_text(tracker), mention.named, tet_from(tracker))
-    except StoreUnavailable:
+    except StoreError:
         return None
     hits = relevant_hits(answer)
     return replies.search_text(hits[:2]) if hits else None
@@ -82,7 +82,7 @@ class DirectiveAnswer(Action, metaclass=ABCMeta):
     topic: ClassVar[str]
 
     def __init__(self, client: StoreClient | None = None) -> None:
-        self.client = client or StoreClient()
+        self.client = client or shared()
 
     def name(self) -> str:
         return f"action_answer_{self.topic}"
@@ -100,7 +100,7 @@ class DirectiveAnswer(Action, metaclass=ABCMeta):
             answer = await self.client.search(
                 message_text(tracker), directive["issuing_province"], tet_from(tracker), limit
             )
-        except StoreUnavailable:
+        except StoreError:
             return []
         return [hit for hit in relevant_hits(answer) if hit["directive"]["id"] == directive["id"]]
 
@@ -118,7 +118,7 @@ class DirectiveAnswer(Action, metaclass=ABCMeta):
         tet = tet_from(tracker)
         try:
             answer = await self.client.lookup(mention.named, tet)
-        except StoreUnavailable:
+        except StoreError:
             dispatcher.utter_message(text=STORE_UNAVAILABLE_TEXT)
             return events
         if answer is None or answer.get("directive") is None:
@@ -241,7 +241,7 @@ class ActionSearchDirectives(Action):
     """Free-form questions no intent covers: quote the closest duty items, or say so honestly."""
 
     def __init__(self, client: StoreClient | None = None) -> None:
-        self.client = client or StoreClient()
+        self.client = client or shared()
 
     def name(self) -> str:
         return "action_search_directives"
@@ -257,7 +257,7 @@ class ActionSearchDirectives(Action):
         named = mention.named if mention else None
         try:
             answer = await self.client.search(text, named, tet_from(tracker))
-        except StoreUnavailable:
+        except StoreError:
             dispatcher.utter_message(text=STORE_UNAVAILABLE_TEXT)
             return []
         hits = relevant_hits(answer)
@@ -276,7 +276,7 @@ class ActionSearchDirectives(Action):
     ) -> None:
         try:
             answer = await self.client.lookup(named)
-        except StoreUnavailable:
+        except StoreError:
             answer = None
         directive = (answer or {}).get("directive")
         if directive and directive.get("contacts"):

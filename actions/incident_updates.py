@@ -22,7 +22,7 @@ from actions import forms, parsing
 from actions.acting import acting_headers, refusal
 from actions.context import message_text
 from actions.delivery import SubmittingAction
-from actions.store_client import STORE_UNAVAILABLE_TEXT, StoreClient, StoreUnavailable
+from actions.store_client import STORE_UNAVAILABLE_TEXT, StoreClient, StoreError, shared
 from vntext.dates import DateParseError, find_datetime, parse_past_datetime
 from vntext.normalize import clean_message, fold
 from vntext.timefmt import VN_TZ, now
@@ -95,7 +95,7 @@ class ActionStartIncidentUpdate(Action):
     """Find the incident being updated, carry its report over, prefill what the sentence says."""
 
     def __init__(self, client: StoreClient | None = None) -> None:
-        self.client = client or StoreClient()
+        self.client = client or shared()
 
     def name(self) -> str:
         return "action_start_incident_update"
@@ -107,7 +107,7 @@ class ActionStartIncidentUpdate(Action):
             records = (
                 await self.client.get_json("/api/incidents", headers=acting_headers(tracker)) or []
             )
-        except StoreUnavailable as error:
+        except StoreError as error:
             dispatcher.utter_message(text=refusal(error) or STORE_UNAVAILABLE_TEXT)
             return [SlotSet("update_parent", None)]
         text = clean_message(message_text(tracker))

@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.acting import acting_headers, refusal
 from actions.context import message_text, province_from
 from actions.directives import quoted_passages, say
-from actions.store_client import STORE_UNAVAILABLE_TEXT, StoreClient, StoreUnavailable
+from actions.store_client import STORE_UNAVAILABLE_TEXT, StoreClient, StoreError, shared
 from vntext.timefmt import now
 
 KIND_PATHS = {
@@ -43,7 +43,7 @@ class ActionShowMyReports(Action):
     """The user's own rosters, incident and results reports, newest first (the store filters)."""
 
     def __init__(self, client: StoreClient | None = None) -> None:
-        self.client = client or StoreClient()
+        self.client = client or shared()
 
     def name(self) -> str:
         return "action_show_my_reports"
@@ -59,7 +59,7 @@ class ActionShowMyReports(Action):
                 seen = dict.fromkeys(r["reference"] for r in records)
                 if seen:
                     lines.append(f"• {label}: " + ", ".join(list(seen)[:10]))
-        except StoreUnavailable as error:
+        except StoreError as error:
             dispatcher.utter_message(text=refusal(error) or STORE_UNAVAILABLE_TEXT)
             return []
         if not lines:
@@ -81,7 +81,7 @@ class ActionWhoIsOnDuty(Action):
     this user may see names and phones, and the directive's published roster is quoted anyway."""
 
     def __init__(self, client: StoreClient | None = None) -> None:
-        self.client = client or StoreClient()
+        self.client = client or shared()
 
     def name(self) -> str:
         return "action_who_is_on_duty"
@@ -99,7 +99,7 @@ class ActionWhoIsOnDuty(Action):
             entries = await self.client.get_json(
                 "/api/on-duty", params, headers=acting_headers(tracker)
             )
-        except StoreUnavailable as error:
+        except StoreError as error:
             reason = refusal(error)
             if reason is None:
                 dispatcher.utter_message(text=STORE_UNAVAILABLE_TEXT)

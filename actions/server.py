@@ -23,7 +23,7 @@ from sanic.response import HTTPResponse
 
 from actions.delivery import drain_forever
 from actions.spool import Spool
-from actions.store_client import StoreClient
+from actions.store_client import shared
 from common import logs
 from common.tokens import action_server_token
 
@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> None:
 
     @app.listener("after_server_start")
     async def start_spool_worker(app, _loop) -> None:  # type: ignore[no-untyped-def]
-        app.ctx.spool_worker = asyncio.create_task(drain_forever(StoreClient(), Spool()))
+        app.ctx.spool_worker = asyncio.create_task(drain_forever(shared(), Spool()))
 
     @app.listener("before_server_stop")
     async def stop_spool_worker(app, _loop) -> None:  # type: ignore[no-untyped-def]

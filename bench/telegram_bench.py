@@ -26,7 +26,8 @@ from bench.stack_bench import MESSAGES, _percentile
 from bot.relay import post_message
 from common.env import env_int
 from ops.stack import Stack
-from tests.e2e.gateway import ADMIN_ID, BOT_TOKEN, Gateway
+from tests.e2e.conftest import ADMIN_ID
+from tests.e2e.gateway import BOT_TOKEN, Gateway
 from tests.fake_telegram import FakeTelegram
 
 RATE_LIMIT = 30

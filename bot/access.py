@@ -12,7 +12,7 @@ from telegram.ext import ContextTypes
 
 from bot import texts
 from bot.people import People, Person
-from bot.store_api import StoreAPI, StoreDown
+from bot.store_api import StoreAPI, StoreUnavailable
 
 log = logging.getLogger("bot.audit")
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[Any]]
@@ -27,7 +27,7 @@ async def audit(
     log.info("audit user=%s action=%s allowed=%s", user_id, action, allowed)
     try:
         await store.audit(user_id, action, allowed, detail)
-    except StoreDown:
+    except StoreUnavailable:
         log.warning("audit entry not stored (store down): user=%s action=%s", user_id, action)
 
 

@@ -18,7 +18,7 @@ from telegram.ext import ContextTypes
 from bot import texts
 from bot.access import audit, restricted, staff_button
 from bot.people import SECTOR_LABELS, People, Person
-from bot.store_api import StoreAPI, StoreDown, StoreRefused
+from bot.store_api import StoreAPI, StoreRejected, StoreUnavailable
 from bot.store_replies import answer_or_explain
 from vntext.normalize import fold
 from vntext.provinces import resolve
@@ -223,10 +223,10 @@ async def _decide(
             await message.reply_text("Đã hủy, không gửi thông báo nào.")
             return
         sent = await store.confirm_broadcast(broadcast_id, person.user_id)
-    except StoreDown:
+    except StoreUnavailable:
         await message.reply_text(texts.STORE_DOWN)
         return
-    except StoreRefused as error:
+    except StoreRejected as error:
         await message.reply_text(error.detail)
         return
     await audit(context, person.user_id, "broadcast_confirm", True, f"broadcast {broadcast_id}")
@@ -243,7 +243,7 @@ async def _decide(
     outbox.track(broadcast_id, message.chat_id, progress.message_id)
     try:
         await store.set_progress_message(broadcast_id, progress.message_id)
-    except (StoreDown, StoreRefused):
+    except (StoreUnavailable, StoreRejected):
         log.warning("progress message of broadcast %s not recorded", broadcast_id)
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from telegram.ext import Application, ContextTypes
 
-from bot.store_api import StoreAPI, StoreDown, StoreRefused
+from bot.store_api import StoreAPI, StoreRejected, StoreUnavailable
 
 log = logging.getLogger(__name__)
 SEVERITY = {
@@ -38,7 +38,7 @@ async def run_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
     try:
         answer = await store.run_reminders()
         upcoming = await store.upcoming_reminders()
-    except (StoreDown, StoreRefused) as error:
+    except (StoreUnavailable, StoreRejected) as error:
         log.warning("reminders not run: %s", error)
         return
     if answer.get("enqueued"):
@@ -85,7 +85,7 @@ async def push_alerts(context: ContextTypes.DEFAULT_TYPE) -> None:
         if not alerts:
             return
         staff = await store.staff()
-    except (StoreDown, StoreRefused) as error:
+    except (StoreUnavailable, StoreRejected) as error:
         log.warning("alerts not polled: %s", error)
         return
     chats = {s["chat_id"] for s in staff if s.get("chat_id")} | {str(a) for a in admin_ids}
@@ -99,7 +99,7 @@ async def push_alerts(context: ContextTypes.DEFAULT_TYPE) -> None:
             if items:
                 await store.enqueue(items)
             await store.alert_delivered(alert["id"])
-        except (StoreDown, StoreRefused) as error:
+        except (StoreUnavailable, StoreRejected) as error:
             log.warning("alert %s not queued: %s", alert["id"], error)
             return
     context.bot_data["outbox"].wake()

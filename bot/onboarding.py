@@ -16,7 +16,7 @@ from telegram.ext import ContextTypes
 
 from bot import texts
 from bot.people import ROLE_LABELS, SECTOR_LABELS, People
-from bot.store_api import StoreAPI, StoreDown, StoreRefused
+from bot.store_api import StoreAPI, StoreRejected, StoreUnavailable
 from vntext.normalize import fold
 from vntext.provinces import find_in_text, resolve
 
@@ -98,7 +98,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await _save(update, context, subscribe=True)
         else:
             await store.subscribe(chat.id, chat_type=chat.type)
-    except StoreDown:
+    except StoreUnavailable:
         await message.reply_text(texts.STORE_DOWN)
         return
     if chat.type != ChatType.PRIVATE:
@@ -119,7 +119,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     choice = query.data.removeprefix(PREFIX)
     try:
         await _choose(update, context, choice)
-    except StoreDown:
+    except StoreUnavailable:
         if isinstance(query.message, Message):
             await query.message.reply_text(texts.STORE_DOWN)
 
@@ -183,9 +183,9 @@ async def take_text(update: Update, context: ContextTypes.DEFAULT_TYPE, text: st
         await message.reply_text(
             f"Đã ghi tỉnh {mention.named}{note}. " + texts.ASK_SECTOR, reply_markup=SECTOR_KEYBOARD
         )
-    except StoreDown:
+    except StoreUnavailable:
         await message.reply_text(texts.STORE_DOWN)
-    except StoreRefused as error:
+    except StoreRejected as error:
         await message.reply_text(error.detail)
     return True
 
@@ -203,7 +203,7 @@ async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await _subscribe(store, update, profile)
         else:
             await store.subscribe(chat.id, chat_type=chat.type)
-    except StoreDown:
+    except StoreUnavailable:
         await message.reply_text(texts.STORE_DOWN)
         return
     await message.reply_text(texts.SUBSCRIBED)
@@ -216,7 +216,7 @@ async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     store: StoreAPI = context.bot_data["store"]
     try:
         found = await store.unsubscribe(chat.id, "user")
-    except StoreDown:
+    except StoreUnavailable:
         await message.reply_text(texts.STORE_DOWN)
         return
     await message.reply_text(texts.UNSUBSCRIBED if found else texts.NOT_SUBSCRIBED)

@@ -21,7 +21,7 @@ from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from bot.pacing import PACED, SendPacer
-from bot.store_api import StoreAPI, StoreDown, StoreRefused
+from bot.store_api import StoreAPI, StoreRejected, StoreUnavailable
 
 log = logging.getLogger(__name__)
 PROGRESS_EVERY = 3.0
@@ -101,7 +101,7 @@ class Outbox:
                         int(broadcast["progress_chat_id"]),
                         int(broadcast["progress_message_id"]),
                     )
-        except (StoreDown, StoreRefused) as error:
+        except (StoreUnavailable, StoreRejected) as error:
             log.warning("outbox start-up without recovery (store: %s)", error)
         self._tasks = [asyncio.create_task(self._deliver()), asyncio.create_task(self._progress())]
 
@@ -128,7 +128,7 @@ class Outbox:
             try:
                 await self._report_pending()
                 items = await self.store.claim(self.batch)
-            except (StoreDown, StoreRefused) as error:
+            except (StoreUnavailable, StoreRejected) as error:
                 log.warning("outbox claim failed: %s", error)
                 items = []
             if not items:
@@ -195,9 +195,9 @@ class Outbox:
     ) -> None:
         try:
             await self.store.result(item_id, status, error, retry_after)
-        except StoreDown:
+        except StoreUnavailable:
             self._unreported.append((item_id, status, error, retry_after))
-        except StoreRefused as refused:
+        except StoreRejected as refused:
             log.warning("outbox result for %s refused: %s", item_id, refused.detail)
 
     async def _report_pending(self) -> None:
@@ -218,7 +218,7 @@ class Outbox:
     async def _show(self, tracked: Tracked) -> None:
         try:
             broadcast = await self.store.broadcast(tracked.broadcast_id)
-        except (StoreDown, StoreRefused):
+        except (StoreUnavailable, StoreRejected):
             return
         if broadcast is None:
             self._tracked.pop(tracked.broadcast_id, None)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.relay import Profile
-from bot.store_api import StoreAPI, StoreDown
+from bot.store_api import StoreAPI, StoreUnavailable
 
 CACHE_SECONDS = 60.0
 ROLE_LABELS = {
@@ -79,7 +79,7 @@ class People:
             return cached[1]
         try:
             profile = await self.store.profile(user_id) or {}
-        except StoreDown:
+        except StoreUnavailable:
             return cached[1] if cached else Person(user_id, is_admin=user_id in self.admin_ids)
         person = Person(
             user_id,
@@ -95,7 +95,7 @@ class People:
     async def _staff(self) -> list[dict[str, Any]]:
         try:
             return await self.store.staff()
-        except StoreDown:
+        except StoreUnavailable:
             return []
 
     def forget(self, user_id: int) -> None:

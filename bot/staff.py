@@ -13,7 +13,7 @@ from bot import texts
 from bot.access import restricted
 from bot.charts import stats_chart
 from bot.people import People, Person
-from bot.store_api import StoreAPI, StoreDown, StoreRefused
+from bot.store_api import StoreAPI, StoreRejected, StoreUnavailable
 from bot.store_replies import answer_or_explain
 from vntext.messages import split_message
 from vntext.provinces import resolve
@@ -101,7 +101,7 @@ async def pending(update: Update, context: ContextTypes.DEFAULT_TYPE, person: Pe
             lines.append(
                 f"Chưa nộp {label}: {len(rows)} đơn vị" + ("\n" + "\n".join(names) if names else "")
             )
-    except StoreDown:
+    except StoreUnavailable:
         await message.reply_text(texts.STORE_DOWN)
         return
     lines.append("Gửi nhắc nhở: /broadcast pending <nội dung>")
@@ -185,13 +185,13 @@ async def _change_staff(
             return
         if granting:
             await store.grant(user_id, person.user_id)
-        elif not await store.revoke(user_id):
+        elif not await store.revoke(user_id, person.user_id):
             await message.reply_text(f"{user_id} không phải cán bộ Sở.")
             return
-    except StoreDown:
+    except StoreUnavailable:
         await message.reply_text(texts.STORE_DOWN)
         return
-    except StoreRefused as error:
+    except StoreRejected as error:
         await message.reply_text(error.detail)
         return
     people.forget(int(user_id))

@@ -3,7 +3,7 @@ broadcasts, the outbox, reminders, statistics and exports.
 
 Calls for a staff member name them in X-Acting-User, so the store checks the grant itself and the
 audit log says who did what. Every call has a timeout; connection failures and 5xx raise
-StoreDown, which handlers turn into a short apology.
+StoreUnavailable (common/store_http.py), which handlers turn into a short apology.
 """
 
 from __future__ import annotations
@@ -11,37 +11,19 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import httpx
+from common.store_http import StoreHTTP, StoreRejected, StoreUnavailable
+
+__all__ = ["CHANNEL", "StoreAPI", "StoreRejected", "StoreUnavailable"]
 
 log = logging.getLogger(__name__)
 CHANNEL = "telegram"
 
 
-class StoreDown(Exception):
-    """The store did not answer (connection error, timeout or 5xx)."""
-
-
-class StoreRefused(Exception):
-    """A 4xx with the store's Vietnamese explanation."""
-
-    def __init__(self, status: int, detail: str) -> None:
-        super().__init__(detail)
-        self.status = status
-        self.detail = detail
-
-
-class StoreAPI:
-    """Async client; one instance (and connection pool) per gateway process."""
+class StoreAPI(StoreHTTP):
+    """The gateway's calls; one instance (and connection pool) per gateway process."""
 
     def __init__(self, base_url: str, token: str, timeout: float = 5.0) -> None:
-        self._client = httpx.AsyncClient(
-            base_url=base_url.rstrip("/"),
-            timeout=timeout,
-            headers={"Authorization": f"Bearer {token}"},
-        )
-
-    async def aclose(self) -> None:
-        await self._client.aclose()
+        super().__init__(base_url, token, timeout)
 
     async def request(
         self,
@@ -59,19 +41,13 @@ class StoreAPI:
         headers = {"X-Acting-User": f"{CHANNEL}:{acting}"} if acting is not None else {}
         clean = {k: v for k, v in (params or {}).items() if v is not None}
         extra: dict[str, Any] = {"timeout": timeout} if timeout else {}
-        try:
-            response = await self._client.request(
-                method, path, json=json, params=clean, headers=headers, files=files, **extra
-            )
-        except httpx.HTTPError as error:
-            log.warning("store %s %s failed: %s", method, path, type(error).__name__)
-            raise StoreDown(str(error)) from error
-        if response.status_code >= 500:
-            raise StoreDown(f"store answered {response.status_code}")
-        if response.status_code == 404 and method == "GET":
-            return None
-        if response.status_code >= 400:
-            raise StoreRefused(response.status_code, _detail(response))
+        response = await self.send(
+            method, path, json=json, params=clean, headers=headers, files=files, **extra
+        )
+        if response.status_code == 404:
+            if method == "GET":
+                return None
+            raise StoreRejected(404, response.text[:300])
         if response.status_code == 204 or not response.content:
             return None
         return response.content if raw else response.json()
@@ -96,11 +72,11 @@ class StoreAPI:
             "PUT", f"/api/staff/{CHANNEL}/{user_id}", acting=by, json={"granted_by": str(by)}
         )
 
-    async def revoke(self, user_id: int | str, by: int | None = None) -> bool:
-        """Only an admin (`by`) may revoke; without one the store refuses (403)."""
+    async def revoke(self, user_id: int | str, by: int) -> bool:
+        """The store checks that `by` is one of its admins (403 otherwise)."""
         try:
             await self.request("DELETE", f"/api/staff/{CHANNEL}/{user_id}", acting=by)
-        except StoreRefused as error:
+        except StoreRejected as error:
             if error.status == 404:
                 return False
             raise
@@ -131,7 +107,7 @@ class StoreAPI:
             return await self.request(
                 "DELETE", f"/api/subscriptions/{CHANNEL}/{chat_id}", params={"reason": reason}
             )
-        except StoreRefused as error:
+        except StoreRejected as error:
             if error.status == 404:
                 return None
             raise
@@ -240,11 +216,3 @@ class StoreAPI:
 
     async def discard_directive(self, acting: int, draft_id: int) -> None:
         await self.request("DELETE", f"/api/directives/drafts/{draft_id}", acting=acting)
-
-
-def _detail(response: httpx.Response) -> str:
-    try:
-        detail = response.json().get("detail")
-    except ValueError:
-        return response.text[:300]
-    return str(detail) if detail else response.text[:300]

@@ -8,7 +8,7 @@ from typing import TypeVar
 from telegram import Message
 
 from bot import texts
-from bot.store_api import StoreDown, StoreRefused
+from bot.store_api import StoreRejected, StoreUnavailable
 
 T = TypeVar("T")
 
@@ -20,9 +20,9 @@ async def answer_or_explain(
     store's own Vietnamese reason (refused), so each handler only says what went right."""
     try:
         return await call
-    except StoreDown:
+    except StoreUnavailable:
         await message.reply_text(texts.STORE_DOWN)
-    except StoreRefused as error:
+    except StoreRejected as error:
         await message.reply_text(refused_prefix + error.detail)
     return None
 

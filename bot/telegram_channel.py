@@ -32,7 +32,7 @@ from bot.outbox import Outbox
 from bot.pacing import PacedRateLimiter, SendPacer
 from bot.people import People
 from bot.relay import RasaRelay
-from bot.store_api import StoreAPI, StoreDown, StoreRefused
+from bot.store_api import StoreAPI, StoreRejected, StoreUnavailable
 
 log = logging.getLogger("bot")
 
@@ -138,7 +138,7 @@ async def _post_init(application: Application) -> None:
     for admin in sorted(settings.admin_ids):
         try:
             await store.grant(admin, admin)
-        except (StoreDown, StoreRefused) as error:
+        except (StoreUnavailable, StoreRejected) as error:
             log.warning("admin %s not recorded as staff yet: %s", admin, error)
     limiter = application.bot.rate_limiter
     assert isinstance(limiter, PacedRateLimiter)

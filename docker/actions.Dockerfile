@@ -2,7 +2,7 @@
 FROM rasa/rasa-sdk:3.6.2
 WORKDIR /app
 USER root
-RUN pip install --no-cache-dir httpx==0.28.1 phonenumbers==9.0.43
+RUN pip install --no-cache-dir httpx==0.28.1 phonenumbers==9.0.43 tenacity==9.1.2
 COPY actions /app/actions
 COPY vntext /app/vntext
 COPY common /app/common

@@ -18,7 +18,7 @@ from tests.support import postgres_database
 
 STAFF_TOKEN = "e2e-staff-token"
 SERVICE_TOKEN = "e2e-service-token"
-ADMIN_ID = "900001"
+ADMIN_ID = 9001  # the admin in ADMIN_TELEGRAM_IDS, for the store and the gateway alike
 FIXED_NOW = "2026-02-20T04:30:00+07:00"
 
 
@@ -36,7 +36,7 @@ def start_stack(var_dir: Path, database_url: str) -> Stack:
             "STORE_STAFF_TOKENS": STAFF_TOKEN,
             "RASA_API_TOKEN": "",
             "TRUTET_NOW": FIXED_NOW,
-            "ADMIN_TELEGRAM_IDS": ADMIN_ID,
+            "ADMIN_TELEGRAM_IDS": str(ADMIN_ID),
             # 80 h before a deadline is already past at FIXED_NOW for deadlines up to 23/02 12h30:
             # the reminder tests see a reminder "missed while the gateway was down".
             "REMINDER_OFFSETS": "80h,24h,3h",

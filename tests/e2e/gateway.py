@@ -13,7 +13,6 @@ from ops.stack import APP_PYTHON, Stack
 from tests.support import PROJECT_ROOT
 
 BOT_TOKEN = "123456:TEST-token-not-secret"
-ADMIN_ID = 9001
 
 
 class Gateway:
@@ -32,7 +31,6 @@ class Gateway:
             {
                 "TELEGRAM_BOT_TOKEN": BOT_TOKEN,
                 "TELEGRAM_BASE_URL": self.telegram_url,
-                "ADMIN_TELEGRAM_IDS": str(ADMIN_ID),
                 "OUTBOX_POLL_SECONDS": "0.5",
                 "ALERT_POLL_SECONDS": "1",
                 "TYPING_DELAY_SECONDS": "0",  # the tests check that typing is shown

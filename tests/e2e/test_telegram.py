@@ -16,8 +16,8 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from ops.stack import Stack
-from tests.e2e.conftest import STAFF_TOKEN
-from tests.e2e.gateway import ADMIN_ID, BOT_TOKEN, Gateway, wait_until
+from tests.e2e.conftest import ADMIN_ID, STAFF_TOKEN
+from tests.e2e.gateway import BOT_TOKEN, Gateway, wait_until
 from tests.fake_telegram import FakeTelegram
 
 STAFF = {"Authorization": f"Bearer {STAFF_TOKEN}"}
@@ -185,6 +185,9 @@ def test_staff_grant_stats_pending_export_and_severe_alert(
     for answer in ("Viettel Lạng Sơn", "Lạng Sơn", "Lý Văn Hải", "0912 888 999", "Nghiêm trọng",
                    "Đã điều 5 máy phát", "không"):  # fmt: skip
         telegram.send_text(reporter, answer)
+    telegram.wait_for_text(reporter, "Báo cáo sự cố sẽ gửi về Sở")
+    assert not any("Mã tiếp nhận" in t for t in texts_to(telegram, reporter))  # not before «Gửi»
+    press(telegram, reporter, "Gửi")
     telegram.wait_for_text(reporter, "Mã tiếp nhận: SC-")
     alert = telegram.wait_for_text(staff_user, "🚨 Sự cố mức Nghiêm trọng", timeout=30)
     assert "Viettel Lạng Sơn" in alert["text"] and "0912888999" in alert["text"]

@@ -14,8 +14,8 @@ import pytest
 
 from ops.ports import free_port
 from ops.stack import Stack
-from tests.e2e.conftest import STAFF_TOKEN
-from tests.e2e.gateway import ADMIN_ID, BOT_TOKEN, Gateway, wait_until
+from tests.e2e.conftest import ADMIN_ID, STAFF_TOKEN
+from tests.e2e.gateway import BOT_TOKEN, Gateway, wait_until
 from tests.fake_telegram import FakeTelegram
 
 DIRECTIVE = (
