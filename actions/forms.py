@@ -21,7 +21,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import roster_review
-from actions.context import message_text, province_from
+from actions.context import message_text
 from actions.directives import (
     ActionAnswerContacts,
     ActionAnswerDeadlines,
@@ -128,7 +128,8 @@ def _names_a_topic(text: str) -> bool:
 
 
 def question_asked(tracker: Tracker) -> str | None:
-    """The intent of a question asked instead of answering the form, or None for an answer.
+    """The intent of a question (or a request for help) asked instead of answering the form,
+    or None for an answer.
 
     The classifier must name a question and the words must ask (a question word or frame, or a
     cue such as "sđt …"): the classifier alone would take "Mất sóng ở đầu tuyến" for a question.
@@ -144,6 +145,8 @@ def question_asked(tracker: Tracker) -> str | None:
         return name
     if name in _COMMAND_QUESTIONS and confidence >= _SURE:
         return name
+    if name == "help" and (confidence >= _SURE or (confidence >= 0.5 and _asks(text))):
+        return name  # "bạn làm được gì", "giúp tôi với"
     if text.endswith("?"):
         return name if name in ANSWERS else "ask_content"
     return None
@@ -151,11 +154,12 @@ def question_asked(tracker: Tracker) -> str | None:
 
 def _with_form_province(tracker: Tracker) -> Tracker:
     """The tracker as the answering action should see it: a question that names no province is
-    about the province the form has collected (else the profile's)."""
-    if province_from(tracker) is not None:
-        return tracker
+    about the province the form has just collected, before any remembered one or the profile's."""
+    named = find_in_text(message_text(tracker)) or next(
+        tracker.get_latest_entity_values("province"), None
+    )
     province = next((tracker.get_slot(s) for s in _FORM_PROVINCES if tracker.get_slot(s)), None)
-    if province is None:
+    if named or not province:
         return tracker
     copied = copy.deepcopy(tracker)
     copied.slots["province"] = province
@@ -172,8 +176,12 @@ async def answer_question(
     """Answer a mid-form question with the ordinary answering action; the form then resumes.
 
     Only the answer's memory of the province and of a question waiting for one is kept."""
-    action = {**ANSWERS, "inform_province": ActionAnswerPending}[intent](client)
-    events = await action.run(dispatcher, _with_form_province(tracker), domain)
+    events: list[EventType] = []
+    if intent == "help":
+        dispatcher.utter_message(response="utter_help")
+    else:
+        action = {**ANSWERS, "inform_province": ActionAnswerPending}[intent](client)
+        events = await action.run(dispatcher, _with_form_province(tracker), domain)
     dispatcher.utter_message(text=RESUME_TEXT)
     return [
         e
@@ -441,7 +449,7 @@ class CollectionFormValidation(FormValidationAction):
         redo = field_to_redo(text, self.editable)
         if redo:
             return [SlotSet(redo, None), SlotSet(requested, None)]
-        if is_bare_edit(text) and self.labels:
+        if is_bare_edit(text) and self.fields_text():
             if requested != self.confirm_slot:  # at the summary, its prompt lists the fields
                 dispatcher.utter_message(text=self.fields_text(), buttons=self.field_buttons())
             return [SlotSet(requested, None)]
@@ -462,6 +470,9 @@ class CollectionFormValidation(FormValidationAction):
         return None
 
     def fields_text(self) -> str:
+        """What a bare «Sửa» is answered with ("" when the form has no editable fields)."""
+        if not self.labels:
+            return ""
         names = ", ".join(dict.fromkeys(self.labels.values()))
         return (
             "Bạn muốn sửa mục nào? Chọn bên dưới, hoặc nhắn «sửa <mục> thành <nội dung mới>». "

@@ -8,7 +8,7 @@ loop: each message adds lines, answers the field being asked, or edits/removes/c
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, ClassVar
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -24,6 +24,7 @@ from vntext.normalize import fold
 from vntext.timefmt import now
 
 FORM_SLOTS = ["roster_organisation", "roster_province", "roster_review"]
+EDIT_BUTTON = {"title": "Sửa", "payload": "sửa"}
 STATE_SLOTS = ["roster_entries", "roster_edit", "roster_key"]
 
 
@@ -75,13 +76,29 @@ class ActionAskRosterReview(Action):
             tracker.get_slot("roster_edit"),
             tracker.get_slot("roster_organisation"),
         )
+        if any(b["payload"] == "xác nhận" for b in buttons):  # the table: send, edit or cancel
+            buttons = [buttons[0], EDIT_BUTTON, *buttons[1:]]
         say(dispatcher, text, buttons=buttons)
         return [SlotSet("roster_edit", pending)]
 
 
 class ValidateRosterForm(forms.CollectionFormValidation):
+    """Organisation and province, then the review loop of actions/roster_review.py."""
+
+    what: ClassVar[str] = "Danh sách trực"
+
     def name(self) -> str:
         return "validate_roster_form"
+
+    def fields_text(self) -> str:
+        """A bare «Sửa»: the review's own commands, by example."""
+        return (
+            "Bạn muốn sửa gì? Ví dụ: «sửa số điện thoại dòng 2 thành 0912345678», "
+            "«sửa ngày dòng 1 thành mùng 2 Tết», «xóa dòng 3», «đổi đơn vị thành VNPT Hà Tĩnh»."
+        )
+
+    def field_buttons(self) -> list[dict[str, str]]:
+        return []
 
     async def validate_roster_organisation(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

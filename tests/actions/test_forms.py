@@ -20,6 +20,7 @@ from actions import forms
 from actions.cancel import ActionCancelSubmission
 from actions.incidents import ActionAskIncidentConfirm, ValidateIncidentForm
 from actions.results import ActionAskResultsConfirm, ValidateResultsForm
+from actions.rosters import ActionAskRosterReview, ValidateRosterForm
 from actions.store_client import StoreClient
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -140,8 +141,9 @@ def test_a_question_naming_no_province_is_about_the_forms_province(client: Store
         1.0,
         form="results_form",
     )
+    tracker.slots["province"] = "Lạng Sơn"  # asked about earlier: the report's province wins
     said, slots = validate(ValidateResultsForm(client), tracker)
-    assert "Bắc Ninh" in said and "23/02/2026" in said
+    assert "Bắc Ninh" in said and "23/02/2026" in said and "Lạng Sơn" not in said
     assert slots["results_organisation"] is None and "results_province" not in slots
 
 
@@ -159,9 +161,26 @@ def test_a_province_button_for_a_waiting_question_answers_it(client: StoreClient
 
 
 @pytest.mark.parametrize(
+    ("text", "confidence"), [("em nhờ bot được những việc gì", 0.62), ("giup minh voi", 0.93)]
+)
+def test_asking_what_the_bot_does_mid_form_lists_it_and_resumes(
+    text: str, confidence: float
+) -> None:
+    tracker = form_tracker(text, "incident_services", missing_from("incident_services", INCIDENT))
+    tracker.latest_message["intent"] = {"name": "help", "confidence": confidence}
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ValidateIncidentForm().run(dispatcher, tracker, DOMAIN))
+    assert dispatcher.messages[0]["response"] == "utter_help"
+    assert dispatcher.messages[-1]["text"] == forms.RESUME_TEXT
+    assert [e["name"] for e in events if e.get("event") == "slot"] == ["incident_services"]
+
+
+@pytest.mark.parametrize(
     ("text", "intent"),
     [
         ("Mất sóng ở đầu tuyến cáp, đang sao lưu cấu hình", "report_incident"),
+        ("Mất sóng ở đầu tuyến cáp, đang sao lưu cấu hình", "ask_content"),
+        ("Đã hàn nối xong, không rõ nguyên nhân", "ask_content"),
         ("Bưu điện văn hóa xã Kỳ Tân", "ask_contact"),
         ("Đã báo điện lực, chờ cấp điện trở lại", "inform"),
     ],
@@ -203,9 +222,9 @@ def test_greetings_and_thanks_are_never_a_field_value(
     [
         ("Xin chao", "greet"),
         ("chào anh ạ", "greet"),
-        ("Chúc mừng năm mới!", "greet"),
+        ("Chúc mừng năm mới cả nhà!", "greet"),
         ("thanks nhé", "thank"),
-        ("cám ơn bot", "thank"),
+        ("cám ơn ad nhiều", "thank"),
         ("bye bye", "goodbye"),
         ("Bưu điện tỉnh Bắc Ninh", None),
         ("Chào Lửa JSC", None),
@@ -372,3 +391,45 @@ def _rule_starts() -> dict[str, list[str]]:
             if "intent" in steps[0] and "condition" not in rule:
                 starts[steps[0]["intent"]] = [s["action"] for s in steps[1:] if "action" in s]
     return starts
+
+
+# --- the roster review follows the same pattern ---------------------------------------------------
+
+ROSTER_ENTRY = {
+    "full_name": "Đinh Thị Lan",
+    "position": "Trưởng ca",
+    "phone": "0913555666",
+    "email": None,
+    "duty_type": "truc_ca",
+    "duty_date": "2026-02-18",
+    "lunar_text": "mùng 2 Tết",
+    "shift": {"start": None, "end": None, "all_day": True, "overnight": False, "label": None},
+    "shift_skipped": False,
+    "note": None,
+}
+ROSTER = {
+    "roster_organisation": "Mobifone Hà Tĩnh",
+    "roster_province": "Hà Tĩnh",
+    "roster_entries": [ROSTER_ENTRY],
+}
+
+
+def test_the_roster_table_offers_send_edit_cancel_and_edit_explains_how() -> None:
+    tracker = form_tracker("24/24", "roster_review", ROSTER, form="roster_form")
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionAskRosterReview().run(dispatcher, tracker, DOMAIN))
+    assert [b["title"] for b in dispatcher.messages[-1]["buttons"]] == [
+        "Xác nhận gửi",
+        "Sửa",
+        "Hủy",
+    ]
+    said, slots = validate(
+        ValidateRosterForm(), form_tracker("sua", "roster_review", ROSTER, form="roster_form")
+    )
+    assert "sửa số điện thoại dòng 2" in said and slots == {"roster_review": None}
+
+
+def test_a_greeting_during_the_roster_is_not_a_name() -> None:
+    tracker = form_tracker("chào em nhé", "roster_review", ROSTER, form="roster_form")
+    said, slots = validate(ValidateRosterForm(), tracker)
+    assert slots == {"roster_review": None} and "Danh sách trực đang dở" in said
