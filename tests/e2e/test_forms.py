@@ -77,7 +77,9 @@ def test_a_greeting_is_never_the_company_name_and_results_wait_for_confirmation(
     assert "xin chào" not in summary.lower()
     assert [b.title for b in chat.replies[-1].buttons] == ["Gửi", "Sửa", "Hủy"]
     assert chat.records(RESULTS) == []
-    assert "tóm tắt kết quả" in chat.say("sửa lại tóm tắt giúp mình")  # asked again, then the summary
+    assert "tóm tắt kết quả" in chat.say(
+        "sửa lại tóm tắt giúp mình"
+    )  # asked again, then the summary
     changed = chat.say("Không có sự cố, trực 24/24 đủ quân số tại 3 trung tâm điều hành.")
     assert "đủ quân số" in changed and "Báo cáo kết quả sẽ gửi" in changed
     assert chat.records(RESULTS) == []
