@@ -15,20 +15,11 @@ from typing import Any
 from telegram.ext import Application, ContextTypes
 
 from bot.store_api import StoreAPI, StoreRejected, StoreUnavailable
+from common.vocabulary import IncidentCategory, Severity
 
 log = logging.getLogger(__name__)
-SEVERITY = {
-    "cao": "Cao",
-    "nghiem_trong": "Nghiêm trọng",
-    "trung_binh": "Trung bình",
-    "thap": "Thấp",
-}
-CATEGORY = {
-    "mang_vien_thong": "Mạng viễn thông",
-    "an_toan_thong_tin": "An toàn thông tin",
-    "buu_chinh": "Bưu chính",
-    "khac": "Khác",
-}
+SEVERITY = Severity.labels()
+CATEGORY = IncidentCategory.labels()
 MAX_SCHEDULED = 200
 
 

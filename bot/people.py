@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.relay import Profile
 from bot.store_api import StoreAPI, StoreUnavailable
+from common.vocabulary import Sector
 
 CACHE_SECONDS = 60.0
 ROLE_LABELS = {
@@ -20,13 +21,7 @@ ROLE_LABELS = {
     "can_bo_truc": "Cán bộ trực",
     "can_bo_so": "Cán bộ Sở",
 }
-SECTOR_LABELS = {
-    "buu_chinh": "Bưu chính",
-    "vien_thong": "Viễn thông",
-    "internet": "Internet",
-    "truyen_hinh": "Truyền hình trả tiền",
-    "khac": "Khác",
-}
+SECTOR_LABELS = Sector.labels()
 
 
 @dataclass

@@ -13,7 +13,7 @@ from fastapi import Depends, HTTPException, Request, status
 from sqlalchemy.orm import Session
 
 from store.db import iter_session
-from store.outreach.people import audit_refusal, get_profile, is_staff
+from store.outreach.people import audit_refusal, confirmed_duty_officer, get_profile, is_staff
 
 log = logging.getLogger("store.auth")
 
@@ -179,6 +179,11 @@ OWN_ONLY = (
 DUTY_ONLY = (
     "Danh sách người đang trực (họ tên, số điện thoại) chỉ dành cho cán bộ trực và cán bộ Sở."
 )
+UNCONFIRMED = (
+    "Sở chưa xác nhận bạn là cán bộ trực của đơn vị này nên chưa hiện họ tên, số điện thoại. "
+    "Quyền này mở khi danh sách trực của đơn vị có số điện thoại bạn đã khai báo, "
+    "hoặc khi bạn gửi danh sách trực của đơn vị qua trợ lý."
+)
 NO_ORGANISATION = (
     "Bạn chưa khai báo đơn vị nên chưa xem được người đang trực. Gõ /start để khai báo đơn vị."
 )
@@ -211,7 +216,8 @@ class DutyScope:
 
 def duty_scope(request: Request, role: RoleDep, session: SessionDep) -> DutyScope:
     """Names and phones of people on duty: staff and admins see all; a duty officer (declared
-    at /start, stored by the gateway) sees their own organisation; nobody else sees any.
+    at /start and confirmed by the store's own rosters) sees their own organisation; nobody else
+    sees any.
 
     Decided here from the stored grant and profile, never from what a chat message carried.
     """
@@ -223,6 +229,8 @@ def duty_scope(request: Request, role: RoleDep, session: SessionDep) -> DutyScop
         raise refused(request, session, "personal_data", DUTY_ONLY)
     if not profile.organisation_folded:
         raise refused(request, session, "personal_data", NO_ORGANISATION)
+    if not confirmed_duty_officer(session, profile):
+        raise refused(request, session, "personal_data", UNCONFIRMED)
     return DutyScope(profile.organisation, profile.organisation_folded)
 
 

@@ -11,33 +11,19 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import CursorResult, Executable, case, exists, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from common.vocabulary import Sector
 from store.models import utcnow
 from store.outreach import progress
 from store.outreach.models import Broadcast, OutboxItem, Subscription
 from store.outreach.people import NotFound, OutreachError, current_province
 from store.outreach.schemas import BroadcastIn, BroadcastOut, OutboxItemIn, OutboxItemOut, ResultIn
-from vntext.normalize import fold
 
-SECTORS = {
-    "buu_chinh": "bưu chính",
-    "vien_thong": "viễn thông",
-    "internet": "Internet",
-    "truyen_hinh": "truyền hình trả tiền",
-    "khac": "khác",
-}
-_SECTOR_WORDS = {fold(label): code for code, label in SECTORS.items()} | {
-    "truyen hinh": "truyen_hinh",
-    "truyen hinh tra tien": "truyen_hinh",
-    "vt": "vien_thong",
-    "bc": "buu_chinh",
-    "buu dien": "buu_chinh",
-}
 STATUSES = ("pending", "sending", "sent", "blocked", "failed", "uncertain")
 OPEN = ("pending", "sending")
 _CLAIMED = (
@@ -59,14 +45,9 @@ class Conflict(ValueError):
 # --- audiences ------------------------------------------------------------------------------
 
 
-def sector_code(value: str | None) -> str | None:
-    """A sector code from a code or its Vietnamese name, with or without diacritics."""
-    if value is None:
-        return None
-    words = " ".join(fold(value).replace("_", " ").split())
-    if value.strip() in SECTORS:
-        return value.strip()
-    return _SECTOR_WORDS.get(words)
+def sector_code(value: str | None) -> Sector | None:
+    """A sector from its code or the words users type for it, with or without diacritics."""
+    return Sector.named_in(value) if value and value.strip() else None
 
 
 def audience(kind: str, value: str | None) -> tuple[str | None, str]:
@@ -85,7 +66,7 @@ def audience(kind: str, value: str | None) -> tuple[str | None, str]:
             raise OutreachError(
                 f"Không rõ lĩnh vực{shown}. Chọn: bưu chính, viễn thông, Internet, truyền hình."
             )
-        return code, f"lĩnh vực {SECTORS[code]}"
+        return code.value, f"lĩnh vực {code.in_sentence}"
     province = current_province(value)
     where = f" tỉnh {province}" if province else ""
     return province, f"đơn vị chưa nộp báo cáo kết quả{where}"
@@ -245,7 +226,8 @@ def confirm(session: Session, broadcast_id: int) -> Broadcast:
 
 def _rowcount(session: Session, statement: Executable) -> int:
     """How many rows an UPDATE changed (the conditional updates decide who won)."""
-    result: CursorResult[Any] = session.execute(statement)  # type: ignore[assignment]
+    # Session.execute is typed as returning Result; a DML statement's result is a CursorResult.
+    result = cast(CursorResult[Any], session.execute(statement))
     return result.rowcount
 
 

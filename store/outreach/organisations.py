@@ -15,17 +15,11 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from common.vocabulary import Sector
 from store.outreach.models import Organisation
 from store.outreach.people import OutreachError, current_province, expect
 from vntext.normalize import fold
 
-SECTORS = {
-    "buu chinh": "buu_chinh",
-    "vien thong": "vien_thong",
-    "internet": "internet",
-    "truyen hinh": "truyen_hinh",
-    "khac": "khac",
-}
 COLUMNS = {
     "name": ("ten don vi", "don vi", "ten doanh nghiep", "doanh nghiep", "ten", "name"),
     "province": ("tinh", "tinh/thanh pho", "tinh thanh", "dia ban", "province"),
@@ -44,13 +38,11 @@ def sector_key(label: str | None) -> str | None:
     """«Viễn thông», "vien_thong" or "VIỄN THÔNG" to the stored key; empty is None."""
     if label is None or not label.strip():
         return None
-    folded = fold(label).replace("_", " ").strip()
-    if folded not in SECTORS:
-        raise OutreachError(
-            f"Không rõ lĩnh vực «{label}». Dùng một trong: Bưu chính, Viễn thông, Internet, "
-            "Truyền hình, Khác."
-        )
-    return SECTORS[folded]
+    sector = Sector.named_in(label)
+    if sector is None:
+        choices = ", ".join(Sector.labels().values())
+        raise OutreachError(f"Không rõ lĩnh vực «{label}». Dùng một trong: {choices}.")
+    return sector.value
 
 
 def load(session: Session, rows: Iterable[Expected]) -> tuple[int, int]:

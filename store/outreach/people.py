@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from store.models import utcnow
+from store.models import RosterEntry, Submission, utcnow
 from store.outreach.models import AuditEntry, Organisation, Profile, StaffMember, Subscription
 from store.outreach.schemas import AuditIn, ProfileIn, ProfileOut, StaffOut, SubscriptionIn
 from store.submissions.schemas import phone_parts
@@ -146,6 +146,34 @@ def expect(
     elif sector and not existing.sector:
         existing.sector = sector
     return existing
+
+
+def confirmed_duty_officer(session: Session, profile: Profile) -> bool:
+    """A declared duty officer the store can vouch for: their organisation's own records name them.
+
+    Anyone can declare "cán bộ trực of VNPT Hà Tĩnh" at /start. The declaration opens names and
+    phones only when that organisation's rosters list the user's phone, or the user has filed a
+    roster for it through the bot themselves.
+    """
+    folded = profile.organisation_folded
+    if not folded:
+        return False
+    filed = select(func.count()).where(
+        Submission.kind == "roster",
+        Submission.submitter_channel == profile.channel,
+        Submission.submitter_id == profile.user_id,
+        Submission.organisation_folded == folded,
+    )
+    if session.scalar(filed):
+        return True
+    try:
+        e164 = phone_parts(profile.phone or "")[0]
+    except ValueError:
+        return False
+    listed = select(func.count()).where(
+        RosterEntry.organisation_folded == folded, RosterEntry.phone_e164 == e164
+    )
+    return bool(session.scalar(listed))
 
 
 # --- staff and audit ------------------------------------------------------------------------

@@ -6,13 +6,13 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from common.vocabulary import Sector
 from store.submissions.schemas import LocalDateTime, RowId, Shown, _block, _line
 
 Line = Annotated[str, BeforeValidator(_line)]
 Block = Annotated[str, BeforeValidator(_block)]
 ChannelName = Annotated[str, Field(pattern=r"^[a-z0-9_-]{1,30}$")]
 Role = Literal["doanh_nghiep", "can_bo_truc", "can_bo_so"]
-Sector = Literal["buu_chinh", "vien_thong", "internet", "truyen_hinh", "khac"]
 AudienceKind = Literal["all", "province", "sector", "pending"]
 BroadcastStatus = Literal["draft", "sending", "done", "cancelled"]
 Result = Literal["sent", "blocked", "failed", "retry"]
@@ -28,7 +28,7 @@ TextId = Annotated[str, BeforeValidator(_text_id), Field(min_length=1, max_lengt
 class ProfileIn(BaseModel):
     """Fields absent are kept; an explicit null clears one."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", use_enum_values=True)
 
     chat_id: Annotated[TextId | None, Field(default=None)] = None
     username: Annotated[str | None, Field(max_length=100)] = None
@@ -97,7 +97,7 @@ class AuditOut(AuditIn):
 
 
 class SubscriptionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", use_enum_values=True)
 
     chat_type: Literal["private", "group", "supergroup", "channel"] = "private"
     user_id: TextId | None = None

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Select, Table, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -20,6 +20,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, contains_eager, selectinload
 
+from common.vocabulary import SEVERE
 from store import crud as directives_crud
 from store.models import (
     Alert,
@@ -32,7 +33,6 @@ from store.models import (
 )
 from store.submissions.schemas import (
     KIND_PREFIX,
-    SEVERE,
     IncidentIn,
     ResultsReportIn,
     RosterEntryIn,
@@ -84,7 +84,7 @@ def _by_key(session: Session, kind: str, key: str) -> Submission | None:
     return session.scalar(query.options(*record_loads()))
 
 
-def record_loads() -> tuple:  # type: ignore[type-arg]
+def record_loads() -> tuple[Any, ...]:
     """Eager loads for building any record's response without one query per row."""
     return (
         selectinload(Submission.entries),
@@ -99,7 +99,8 @@ def _next_seq(session: Session, kind: str, year: int) -> int:
     The UPDATE locks the counter row until commit, so concurrent writers take turns instead of
     colliding; a rolled-back submission rolls its number back too, leaving no gap.
     """
-    table: Table = SubmissionCounter.__table__  # type: ignore[assignment]
+    # __table__ is typed FromClause (a class may map a join); a plain declarative class has a Table.
+    table = cast(Table, SubmissionCounter.__table__)
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     session.execute(insert(table).values(kind=kind, year=year, last=0).on_conflict_do_nothing())
     statement = (
@@ -297,7 +298,7 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time(0, 0), tzinfo=VN_TZ)
 
 
-def _submission_filters(query: Select, filters: Filters) -> Select:  # type: ignore[type-arg]
+def _submission_filters(query: Select[Any], filters: Filters) -> Select[Any]:
     if filters.submitter_channel is not None:
         query = query.where(Submission.submitter_channel == filters.submitter_channel)
     if filters.submitter_id is not None:
@@ -307,7 +308,7 @@ def _submission_filters(query: Select, filters: Filters) -> Select:  # type: ign
     return query.offset(filters.offset).limit(filters.limit)
 
 
-def _place_filters(query: Select, filters: Filters, model: Any) -> Select:  # type: ignore[type-arg]
+def _place_filters(query: Select[Any], filters: Filters, model: Any) -> Select[Any]:
     if filters.province is not None:
         query = query.where(model.province == filters.province)
     if filters.organisation:
@@ -317,7 +318,7 @@ def _place_filters(query: Select, filters: Filters, model: Any) -> Select:  # ty
     return query
 
 
-def _time_range(query: Select, column: Any, filters: Filters) -> Select:  # type: ignore[type-arg]
+def _time_range(query: Select[Any], column: Any, filters: Filters) -> Select[Any]:
     """date_from/date_to are whole Vietnam days, both included."""
     if filters.date_from is not None:
         query = query.where(column >= _day_start(filters.date_from))
@@ -414,7 +415,7 @@ def _covers(window: tuple[datetime, datetime], moment: datetime) -> bool:
 # --- alerts ---------------------------------------------------------------------------------
 
 
-def _alerts_query() -> Select:  # type: ignore[type-arg]
+def _alerts_query() -> Select[Any]:
     incident = selectinload(Alert.incident)
     return (
         select(Alert)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import phonenumbers
 from pydantic import (
@@ -21,40 +21,20 @@ from pydantic import (
     model_validator,
 )
 
+from common.vocabulary import DutyType, IncidentCategory, Severity, Stage
 from store.models import RosterEntry, Submission
 from vntext.normalize import fold, nfc
 from vntext.provinces import resolve
 from vntext.timefmt import VN_TZ, now
 
-DUTY_TYPES: dict[str, str] = {
-    "truc_lanh_dao": "Trực lãnh đạo",
-    "truc_dieu_hanh": "Trực điều hành",
-    "truc_ca": "Trực ca",
-    "ung_cuu_thong_tin": "Ứng cứu thông tin",
-    "van_hanh_khai_thac": "Vận hành khai thác",
-}
-STAGES: dict[str, str] = {"ban_dau": "Ban đầu", "cap_nhat": "Cập nhật", "ket_thuc": "Kết thúc"}
-CATEGORIES: dict[str, str] = {
-    "mang_vien_thong": "Mạng viễn thông",
-    "an_toan_thong_tin": "An toàn thông tin",
-    "buu_chinh": "Bưu chính",
-    "khac": "Khác",
-}
-SEVERITIES: dict[str, str] = {
-    "thap": "Thấp",
-    "trung_binh": "Trung bình",
-    "cao": "Cao",
-    "nghiem_trong": "Nghiêm trọng",
-}
-SEVERE = frozenset({"cao", "nghiem_trong"})
+# Codes and labels live in common/vocabulary.py; these names are the tables exports and checks read.
+DUTY_TYPES: dict[str, str] = DutyType.labels()
+STAGES: dict[str, str] = Stage.labels()
+CATEGORIES: dict[str, str] = IncidentCategory.labels()
+SEVERITIES: dict[str, str] = Severity.labels()
 KIND_PREFIX: dict[str, str] = {"roster": "TR", "incident": "SC", "results": "BC"}
 
-DutyType = Literal[
-    "truc_lanh_dao", "truc_dieu_hanh", "truc_ca", "ung_cuu_thong_tin", "van_hanh_khai_thac"
-]
-Stage = Literal["ban_dau", "cap_nhat", "ket_thuc"]
-Category = Literal["mang_vien_thong", "an_toan_thong_tin", "buu_chinh", "khac"]
-Severity = Literal["thap", "trung_binh", "cao", "nghiem_trong"]
+Category = IncidentCategory
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACE_RE = re.compile(r"\s+")
@@ -220,7 +200,8 @@ Clock = Annotated[time | None, BeforeValidator(_clock)]
 class SubmissionIn(BaseModel):
     """Fields every submission carries: who sends it, for which organisation and province."""
 
-    model_config = ConfigDict(extra="forbid")
+    # Enum fields hold their plain code, as the database columns do.
+    model_config = ConfigDict(extra="forbid", use_enum_values=True)
 
     idempotency_key: Annotated[str, BeforeValidator(_line), Field(min_length=1, max_length=100)]
     submitter_channel: Annotated[str, Field(pattern=r"^[a-z0-9_-]{1,30}$")]
@@ -249,7 +230,7 @@ class SubmissionIn(BaseModel):
 class RosterEntryIn(BaseModel):
     """One line of a duty roster; "shift" ("07:30-17:00", "24/24") may replace the two times."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", use_enum_values=True)
 
     duty_type: DutyType
     duty_date: Day
@@ -457,12 +438,12 @@ class RosterEntryOut(BaseModel):
     submitter_name: str | None
     created_at: Shown
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field  # type: ignore[prop-decorator]  # mypy cannot type decorated properties
     @property
     def duty_type_label(self) -> str:
         return DUTY_TYPES.get(self.duty_type, self.duty_type)
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field  # type: ignore[prop-decorator]  # mypy cannot type decorated properties
     @property
     def shift_text(self) -> str:
         return shift_text(self.shift_start, self.shift_end, self.all_day, self.overnight)

@@ -39,9 +39,10 @@ class Chat:
         self.replies = asyncio.run(send())
         return "\n".join(reply.text for reply in self.replies)
 
-    def declare(self, role: str, organisation: str | None = None) -> None:
+    def declare(self, role: str, organisation: str | None = None, phone: str | None = None) -> None:
         """Store the role the user declared at /start, as the gateway does (the store judges it)."""
         body = {"declared_role": role} | ({"organisation": organisation} if organisation else {})
+        body |= {"phone": phone} if phone else {}
         response = httpx.put(
             f"{self.stack.store_url}/api/profiles/test/{self.user}",
             json=body,

@@ -41,11 +41,11 @@ def test_duty_officer_sees_who_is_on_duty_and_an_enterprise_does_not(stack: Stac
     """Names and phones by the role the store holds, whatever the chat's profile claims."""
     post_roster(stack)
     officer = Chat(stack, Profile(role="can_bo_truc", province="Hà Tĩnh"))
-    officer.declare("can_bo_truc", "vnpt ha tinh")
+    officer.declare("can_bo_truc", "vnpt ha tinh", phone="0913 111 222")  # on VNPT's roster
     answer = officer.say("ai đang trực ở VNPT Hà Tĩnh bây giờ")
     assert "Phạm Minh Quân" in answer and "0913111222" in answer and "Trực lãnh đạo" in answer
     other = Chat(stack, Profile(role="can_bo_truc"))
-    other.declare("can_bo_truc", "Viettel Hà Tĩnh")
+    other.declare("can_bo_truc", "Viettel Hà Tĩnh", phone="0913 111 222")
     limited = other.say("ai đang trực ở VNPT Hà Tĩnh bây giờ")
     assert "0913111222" not in limited and "Phạm Minh Quân" not in limited
     staff = Chat(stack, Profile(role="staff", province="Hà Tĩnh"))

@@ -116,10 +116,19 @@ def names(response: Any) -> set[str]:
     return {row["full_name"] for row in status(response, 200)}
 
 
+def test_a_duty_officer_who_filed_the_roster_is_confirmed(client: TestClient) -> None:
+    roster(client, "Bưu điện tỉnh Hà Tĩnh", submitter="80")
+    profile(client, "80", declared_role="can_bo_truc", organisation="Bưu điện tỉnh Hà Tĩnh")
+    assert names(on_duty(client, acting("80"))) == {"Trực Bưu điện tỉnh Hà Tĩnh"}
+
+
 def test_on_duty_names_by_the_role_the_store_holds(client: TestClient) -> None:
     roster(client, "VNPT Hà Tĩnh")
     roster(client, "Viettel Hà Tĩnh")
     profile(client, "10", declared_role="can_bo_truc", organisation="vnpt ha tinh")
+    unconfirmed = status(on_duty(client, acting("10")), 403)["detail"]
+    assert "chưa xác nhận" in unconfirmed and PHONE not in unconfirmed
+    profile(client, "10", phone="0913 111 222")  # the number VNPT's own roster lists
     asked_b = on_duty(client, acting("10"), organisation="Viettel Hà Tĩnh")
     assert "đơn vị mình (vnpt ha tinh)" in status(asked_b, 403)["detail"]
     assert names(on_duty(client, acting("10"), organisation="VNPT  HÀ TĨNH")) == {
@@ -136,7 +145,11 @@ def test_on_duty_names_by_the_role_the_store_holds(client: TestClient) -> None:
     profile(client, "30", declared_role="doanh_nghiep", organisation="VNPT Hà Tĩnh")
     profile(client, "40", declared_role="can_bo_so")  # declared, never granted
     profile(client, "50", declared_role="can_bo_truc")  # no organisation declared
-    for user_id in ("30", "40", "50", "60"):  # 60: no profile at all
+    # Declaring oneself a duty officer of an organisation is not enough: a stranger's phone is not
+    # on its rosters, and they never filed one for it.
+    profile(client, "70", declared_role="can_bo_truc", organisation="Viettel Hà Tĩnh",
+            phone="0987654321")  # fmt: skip
+    for user_id in ("30", "40", "50", "60", "70"):  # 60: no profile at all
         detail = status(on_duty(client, acting(user_id)), 403)["detail"]
         assert PHONE not in detail and ("cán bộ trực" in detail or "đơn vị" in detail)
 
