@@ -23,6 +23,7 @@ from actions.acting import acting_headers, refusal
 from actions.context import message_text
 from actions.delivery import SubmittingAction
 from actions.store_client import STORE_UNAVAILABLE_TEXT, StoreClient, StoreError, shared
+from common.vocabulary import Stage
 from vntext.dates import DateParseError, find_datetime, parse_past_datetime
 from vntext.normalize import clean_message, fold
 from vntext.timefmt import VN_TZ, now
@@ -35,7 +36,8 @@ FORM_SLOTS = [
     "update_cause",
 ]
 STATE_SLOTS = ["update_parent", "update_key"]
-STAGES = {"cap_nhat": "cập nhật", "ket_thuc": "kết thúc"}
+# The stages a follow-up report can have (the first report is "ban_dau").
+STAGES = {stage.value: stage.in_sentence for stage in (Stage.CAP_NHAT, Stage.KET_THUC)}
 _REFERENCE_RE = re.compile(r"\bSC[\s-]*(\d{4})[\s-]*(\d{1,6})\b", re.IGNORECASE)
 _CLOSING_WORDS = (
     "khac phuc xong",

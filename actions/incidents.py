@@ -19,6 +19,7 @@ from rasa_sdk.types import DomainDict
 from actions import forms, parsing
 from actions.context import message_text, profile, province_from
 from actions.delivery import SubmittingAction
+from common.vocabulary import Code, IncidentCategory, Severity
 from vntext.normalize import clean_message, fold
 from vntext.provinces import find_in_text
 from vntext.timefmt import VN_TZ, now
@@ -39,30 +40,8 @@ FORM_SLOTS = [
     "incident_support",
     "incident_confirm",
 ]
-CATEGORIES = {
-    "mang vien thong": "mang_vien_thong",
-    "vien thong": "mang_vien_thong",
-    "an toan thong tin": "an_toan_thong_tin",
-    "attt": "an_toan_thong_tin",
-    "buu chinh": "buu_chinh",
-    "khac": "khac",
-}
-SEVERITIES = {
-    "thap": "thap",
-    "trung binh": "trung_binh",
-    "cao": "cao",
-    "nghiem trong": "nghiem_trong",
-}
-LABELS = {
-    "mang_vien_thong": "Mạng viễn thông",
-    "an_toan_thong_tin": "An toàn thông tin",
-    "buu_chinh": "Bưu chính",
-    "khac": "Khác",
-    "thap": "Thấp",
-    "trung_binh": "Trung bình",
-    "cao": "Cao",
-    "nghiem_trong": "Nghiêm trọng",
-}
+# Summary labels of the coded answers (codes and labels: common/vocabulary.py).
+LABELS = IncidentCategory.labels() | Severity.labels()
 MAX_TEXT = 2000
 
 
@@ -123,26 +102,30 @@ def _province(tracker: Tracker, area: str | None) -> str | None:
     return mention.current if mention else None
 
 
-def _choice(value: str, table: dict[str, str]) -> str | None:
+def _choice(value: str, vocabulary: type[Code]) -> str | None:
     """A button's label or a short answer naming one choice ("mức cao"), never a long sentence."""
-    folded = " ".join(fold(value).strip(" .!").split())
-    if folded in table.values() or folded in table:
-        return table.get(folded, folded)
-    if len(folded.split()) > 4:
+    if len(fold(value).split()) > 4:
         return None
-    return next((code for word, code in table.items() if f" {word} " in f" {folded} "), None)
+    member = vocabulary.named_in(value)
+    return member.value if member else None
+
+
+def _choices(vocabulary: type[Code]) -> str:
+    """ "Thấp, Trung bình, Cao hoặc Nghiêm trọng" """
+    *first, last = vocabulary.labels().values()
+    return f"{', '.join(first)} hoặc {last}"
 
 
 def _pick(
     slot: str,
     value: Any,
-    table: dict[str, str],
+    vocabulary: type[Code],
     message: str,
     tracker: Tracker,
     dispatcher: CollectingDispatcher,
 ) -> dict[str, Any]:
     """A choice among buttons, typed or pressed; anything else counts as a failed try."""
-    code = _choice(str(value or ""), table)
+    code = _choice(str(value or ""), vocabulary)
     if code is None:
         return forms.failed(slot, message, tracker, dispatcher, False)
     return {slot: code}
@@ -255,8 +238,8 @@ class ValidateIncidentForm(forms.CollectionFormValidation):
     async def validate_incident_category(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        message = "Xin chọn một loại: Mạng viễn thông, An toàn thông tin, Bưu chính hoặc Khác."
-        return _pick("incident_category", value, CATEGORIES, message, tracker, dispatcher)
+        message = f"Xin chọn một loại: {_choices(IncidentCategory)}."
+        return _pick("incident_category", value, IncidentCategory, message, tracker, dispatcher)
 
     async def validate_incident_detected_at(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -283,8 +266,8 @@ class ValidateIncidentForm(forms.CollectionFormValidation):
     async def validate_incident_severity(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        message = "Xin chọn mức độ: Thấp, Trung bình, Cao hoặc Nghiêm trọng."
-        return _pick("incident_severity", value, SEVERITIES, message, tracker, dispatcher)
+        message = f"Xin chọn mức độ: {_choices(Severity)}."
+        return _pick("incident_severity", value, Severity, message, tracker, dispatcher)
 
     async def validate_incident_description(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -18,6 +18,7 @@ from actions.acting import acting_headers, refusal
 from actions.context import message_text, province_from
 from actions.directives import quoted_passages, say
 from actions.store_client import STORE_UNAVAILABLE_TEXT, StoreClient, StoreError, shared
+from common.vocabulary import DutyType
 from vntext.timefmt import now
 
 KIND_PATHS = {
@@ -25,13 +26,7 @@ KIND_PATHS = {
     "Báo cáo sự cố": "/api/incidents",
     "Báo cáo kết quả": "/api/results-reports",
 }
-DUTY_LABELS = {
-    "truc_lanh_dao": "Trực lãnh đạo",
-    "truc_dieu_hanh": "Trực điều hành",
-    "truc_ca": "Trực ca",
-    "ung_cuu_thong_tin": "Ứng cứu thông tin",
-    "van_hanh_khai_thac": "Vận hành khai thác",
-}
+DUTY_LABELS = DutyType.labels()
 HOTLINE_HINT = "Bạn có thể hỏi đường dây nóng của Sở, ví dụ: «sđt đường dây nóng Hà Tĩnh»."
 _ORG_RE = re.compile(
     r"(?:ở|tại|của|o|tai|cua)\s+(?P<org>.+?)\s*(?:bây giờ|hiện nay|hôm nay|lúc này|bay gio|hien nay|hom nay)?\s*\??$",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from telegram import CallbackQuery, Message, Update
@@ -15,8 +15,17 @@ from bot.people import People, Person
 from bot.store_api import StoreAPI, StoreUnavailable
 
 log = logging.getLogger("bot.audit")
-Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[Any]]
+# A coroutine function, as PTB's handlers require (an Awaitable is not enough for CommandHandler).
+Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, Any]]
 StaffHandler = Callable[[Update, ContextTypes.DEFAULT_TYPE, Person], Awaitable[Any]]
+
+
+def user_data(context: ContextTypes.DEFAULT_TYPE) -> dict[Any, Any]:
+    """The user's conversation state, for handlers of updates that always have a user (commands,
+    button presses, a user's text); PTB types it optional because some updates have none."""
+    if context.user_data is None:
+        raise RuntimeError("user_data used by a handler of an update without a user")
+    return context.user_data
 
 
 async def audit(

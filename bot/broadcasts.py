@@ -16,10 +16,11 @@ from telegram.error import RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
 from bot import texts
-from bot.access import audit, restricted, staff_button
-from bot.people import SECTOR_LABELS, People, Person
+from bot.access import audit, restricted, staff_button, user_data
+from bot.people import People, Person
 from bot.store_api import StoreAPI, StoreRejected, StoreUnavailable
 from bot.store_replies import answer_or_explain
+from common.vocabulary import Sector
 from vntext.normalize import fold
 from vntext.provinces import resolve
 
@@ -29,13 +30,6 @@ DRAFT = "broadcast_draft"  # user_data: the step-by-step broadcast being written
 MAX_TEXT = 3500
 _ALL = {"all", "tat ca", "tatca", "toan bo"}
 _PENDING = {"pending", "chua nop", "chuanop"}
-_SECTORS = {
-    "buu chinh": "buu_chinh",
-    "vien thong": "vien_thong",
-    "internet": "internet",
-    "truyen hinh": "truyen_hinh",
-    "truyen hinh tra tien": "truyen_hinh",
-}
 USAGE = (
     "Cách dùng: /broadcast <đối tượng> <nội dung>\n"
     "Đối tượng: all (tất cả), pending (đơn vị chưa nộp báo cáo), tên tỉnh (Hà Tĩnh) hoặc lĩnh vực "
@@ -55,8 +49,9 @@ def parse_audience(text: str) -> tuple[str, str | None, str] | None:
             return "all", None, rest
         if folded in _PENDING:
             return "pending", None, rest
-        if folded in _SECTORS:
-            return "sector", _SECTORS[folded], rest
+        sector = Sector.exactly(head)
+        if sector is not None and sector is not Sector.KHAC:
+            return "sector", sector.value, rest
         mention = resolve(head)
         if mention is not None:
             return "province", mention.current, rest
@@ -119,7 +114,7 @@ async def broadcast(update: Update, context: ContextTypes.DEFAULT_TYPE, person: 
     assert message is not None
     args = " ".join(context.args or [])
     if not args:
-        context.user_data[DRAFT] = {"step": "audience"}  # type: ignore[index]
+        user_data(context)[DRAFT] = {"step": "audience"}
         await message.reply_text("Gửi thông báo tới ai?", reply_markup=_audience_keyboard())
         return
     parsed = parse_audience(args)
@@ -143,8 +138,8 @@ def _audience_keyboard() -> InlineKeyboardMarkup:
 def _sector_keyboard() -> InlineKeyboardMarkup:
     buttons = [
         InlineKeyboardButton(label, callback_data=f"{PREFIX}s:{code}")
-        for code, label in SECTOR_LABELS.items()
-        if code != "khac"
+        for code, label in Sector.labels().items()
+        if code != Sector.KHAC
     ]
     return InlineKeyboardMarkup([buttons[:2], buttons[2:]])
 
@@ -161,10 +156,10 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if action in ("ok", "no"):
         await _decide(update, context, person, int(value), action == "ok")
         return
-    draft: dict[str, Any] = context.user_data.setdefault(DRAFT, {})  # type: ignore[union-attr]
+    draft: dict[str, Any] = user_data(context).setdefault(DRAFT, {})
     reply = message.reply_text
     if action == "a" and value == "stop":
-        context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+        user_data(context).pop(DRAFT, None)
         await reply("Đã hủy soạn thông báo.")
     elif action == "a" and value == "province":
         draft.update(step="province")
@@ -197,7 +192,7 @@ async def take_text(update: Update, context: ContextTypes.DEFAULT_TYPE, text: st
         return False
     people: People = context.bot_data["people"]
     person = await people.get(user.id)
-    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+    user_data(context).pop(DRAFT, None)
     if not person.privileged:
         return False
     await _preview(update, context, person, draft["kind"], draft.get("value"), text)

@@ -15,7 +15,7 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot import texts
-from bot.access import audit, staff_button
+from bot.access import audit, staff_button, user_data
 from bot.store_api import StoreAPI
 from bot.store_replies import answer_or_explain, done_or_explain
 from vntext.messages import split_message
@@ -64,7 +64,7 @@ async def show(
     """The draft's preview with its buttons, or the question the draft needs answered first."""
     draft_id = int(answer["draft_id"])
     if answer.get("status") == "needs_province":
-        context.user_data[FIX] = {"draft": draft_id, "field": "province"}  # type: ignore[index]
+        user_data(context)[FIX] = {"draft": draft_id, "field": "province"}
         await message.reply_text(f"{answer['message']}\n\n{ASK['province']}")
         return
     parts = split_message(
@@ -110,7 +110,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if (answer := await answer_or_explain(message, call)) is not None:
             await show(message, context, answer)
     elif action in ASK:
-        context.user_data[FIX] = {"draft": draft_id, "field": action}  # type: ignore[index]
+        user_data(context)[FIX] = {"draft": draft_id, "field": action}
         markup = _issuer_keyboard(draft_id) if action == "issuer" else None
         await message.reply_text(ASK[action], reply_markup=markup)
 
@@ -119,7 +119,7 @@ async def _decide(
     context: ContextTypes.DEFAULT_TYPE, message: Message, acting: int, draft_id: int, apply: bool
 ) -> None:
     store: StoreAPI = context.bot_data["store"]
-    context.user_data.pop(FIX, None)  # type: ignore[union-attr]
+    user_data(context).pop(FIX, None)
     if not apply:
         if await done_or_explain(message, store.discard_directive(acting, draft_id)):
             await message.reply_text("Đã hủy, không nạp văn bản nào.")
@@ -153,7 +153,7 @@ async def take_text(update: Update, context: ContextTypes.DEFAULT_TYPE, text: st
         correction = {"tet_year": int(digits)}
     else:
         correction = {"issuer": value[:200]}
-    context.user_data.pop(FIX, None)  # type: ignore[union-attr]
+    user_data(context).pop(FIX, None)
     store: StoreAPI = context.bot_data["store"]
     call = store.correct_directive(user.id, int(fix["draft"]), correction)
     if (answer := await answer_or_explain(message, call)) is not None:

@@ -15,8 +15,10 @@ from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
 from bot import texts
+from bot.access import user_data
 from bot.people import ROLE_LABELS, SECTOR_LABELS, People
 from bot.store_api import StoreAPI, StoreRejected, StoreUnavailable
+from common.vocabulary import Sector
 from vntext.normalize import fold
 from vntext.provinces import find_in_text, resolve
 
@@ -42,12 +44,10 @@ ROLE_KEYBOARD = _buttons(
         [("Cán bộ Sở", "role:can_bo_so"), ("Bỏ qua", "skip")],
     ]
 )
+_SECTOR_CHOICES = [(sector.label, f"sector:{sector.value}") for sector in Sector]
 SECTOR_KEYBOARD = _buttons(
-    [
-        [("Bưu chính", "sector:buu_chinh"), ("Viễn thông", "sector:vien_thong")],
-        [("Internet", "sector:internet"), ("Truyền hình trả tiền", "sector:truyen_hinh")],
-        [("Khác", "sector:khac"), ("Bỏ qua", "sector:")],
-    ]
+    [_SECTOR_CHOICES[i : i + 2] for i in range(0, len(_SECTOR_CHOICES), 2)]
+    + [[("Bỏ qua", "sector:")]]
 )
 SKIP_KEYBOARD = _buttons([[("Bỏ qua", "skip")]])
 
@@ -106,7 +106,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             texts.SUBSCRIBED + " Mỗi thành viên nhắn riêng với tôi để khai báo đơn vị."
         )
         return
-    context.user_data.pop(STEP, None)  # type: ignore[union-attr]
+    user_data(context).pop(STEP, None)
     await message.reply_text(texts.WELCOME, reply_markup=ROLE_KEYBOARD)
 
 
@@ -129,7 +129,7 @@ async def _choose(update: Update, context: ContextTypes.DEFAULT_TYPE, choice: st
     assert query is not None and isinstance(query.message, Message) and update.effective_user
     reply = query.message.reply_text
     if choice == "skip":
-        context.user_data.pop(STEP, None)  # type: ignore[union-attr]
+        user_data(context).pop(STEP, None)
         await reply(texts.ONBOARDING_SKIPPED)
         return
     kind, _, value = choice.partition(":")
@@ -137,11 +137,11 @@ async def _choose(update: Update, context: ContextTypes.DEFAULT_TYPE, choice: st
         await _save(update, context, declared_role=value)
         if value == "can_bo_so":
             await reply(texts.STAFF_NOT_SELF_DECLARED.format(user_id=update.effective_user.id))
-        context.user_data[STEP] = "organisation"  # type: ignore[index]
+        user_data(context)[STEP] = "organisation"
         await reply(texts.ASK_ORGANISATION, reply_markup=SKIP_KEYBOARD)
     elif kind == "sector":
         profile = await _save(update, context, sector=value or None)
-        context.user_data.pop(STEP, None)  # type: ignore[union-attr]
+        user_data(context).pop(STEP, None)
         await reply(summary(profile))
 
 
@@ -170,7 +170,7 @@ async def take_text(update: Update, context: ContextTypes.DEFAULT_TYPE, text: st
     try:
         if step == "organisation":
             await _save(update, context, organisation=text.strip()[:300])
-            context.user_data[STEP] = "province"  # type: ignore[index]
+            user_data(context)[STEP] = "province"
             await message.reply_text(texts.ASK_PROVINCE, reply_markup=SKIP_KEYBOARD)
             return True
         mention = resolve(text) or find_in_text(text)
@@ -178,7 +178,7 @@ async def take_text(update: Update, context: ContextTypes.DEFAULT_TYPE, text: st
             await message.reply_text(texts.BAD_PROVINCE, reply_markup=SKIP_KEYBOARD)
             return True
         await _save(update, context, province=mention.current)
-        context.user_data[STEP] = "sector"  # type: ignore[index]
+        user_data(context)[STEP] = "sector"
         note = f" (nay thuộc {mention.current})" if mention.current != mention.named else ""
         await message.reply_text(
             f"Đã ghi tỉnh {mention.named}{note}. " + texts.ASK_SECTOR, reply_markup=SECTOR_KEYBOARD

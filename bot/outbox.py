@@ -17,10 +17,10 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.ext import ExtBot
 
-from bot.pacing import PACED, SendPacer
+from bot.pacing import PACED, Paced, SendPacer
 from bot.store_api import StoreAPI, StoreRejected, StoreUnavailable
 
 log = logging.getLogger(__name__)
@@ -64,7 +64,7 @@ class Outbox:
 
     def __init__(
         self,
-        bot: Bot,
+        bot: ExtBot[Paced],
         store: StoreAPI,
         pacer: SendPacer,
         poll_seconds: float = 2.0,
@@ -171,7 +171,7 @@ class Outbox:
                 chat_id=int(item["chat_id"]),
                 text=item["text"],
                 parse_mode=item.get("parse_mode"),
-                rate_limit_args=PACED,  # type: ignore[call-arg]
+                rate_limit_args=PACED,
             )
         except Forbidden as error:
             return "blocked", error.message, None

@@ -140,8 +140,9 @@ class PacedRateLimiter(BaseRateLimiter[Paced]):
     @contextlib.asynccontextmanager
     async def _group(self, chat_id: object) -> AsyncIterator[None]:
         """Groups and channels (negative or @name ids) get Telegram's 20 a minute each."""
-        with contextlib.suppress(ValueError, TypeError):
-            chat_id = int(chat_id)  # type: ignore[call-overload]
+        if isinstance(chat_id, (str, int, float)):
+            with contextlib.suppress(ValueError):
+                chat_id = int(chat_id)
         if not self._group_max_rate or not (
             (isinstance(chat_id, int) and chat_id < 0) or isinstance(chat_id, str)
         ):

@@ -112,7 +112,7 @@ def _add_handlers(application: Application) -> None:
         "revoke": staff.revoke,
     }
     for name, handler in commands.items():
-        application.add_handler(CommandHandler(name, handler))  # type: ignore[arg-type]
+        application.add_handler(CommandHandler(name, handler))
     application.add_handler(
         CallbackQueryHandler(onboarding.on_button, pattern=f"^{onboarding.PREFIX}")
     )

@@ -57,6 +57,15 @@ class Code(str, Enum):
         return {member.value: member.label for member in cls}
 
     @classmethod
+    def exactly(cls: type[C], text: str) -> C | None:
+        """The member whose code, label or phrase is the whole of text (folded), or None."""
+        folded = " ".join(fold(text).replace("_", " ").split())
+        for member in cls:
+            if folded == member.value.replace("_", " ") or folded in member.phrases:
+                return member
+        return None
+
+    @classmethod
     def named_in(cls: type[C], text: str) -> C | None:
         """The member a short answer names («nghiêm trọng», "vien thong", "Trực LĐ"), or None.
 

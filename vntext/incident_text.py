@@ -18,11 +18,6 @@ from vntext.dates import DateParseError, fold_keep_offsets, parse_past_datetime
 from vntext.normalize import nfc
 from vntext.provinces import find_in_text
 
-CATEGORIES: dict[str, str] = {
-    "mang_vien_thong": "mạng viễn thông",
-    "an_toan_thong_tin": "an toàn thông tin",
-    "buu_chinh": "bưu chính",
-}
 # Folded phrases (after abbreviation expansion) that point at a category, strongest first.
 _CATEGORY_PHRASES: dict[str, tuple[str, ...]] = {
     "an_toan_thong_tin": (

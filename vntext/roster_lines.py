@@ -17,6 +17,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 
+from common.vocabulary import DutyType
 from vntext.dates import (
     DateParseError,
     Shift,
@@ -28,21 +29,9 @@ from vntext.lunar_calendar import lunar_text
 from vntext.normalize import fold, nfc
 from vntext.phones import EMAIL_RE, Phone, find_phone_matches, parse_phone
 
-DUTY_TYPES: dict[str, str] = {
-    "truc_lanh_dao": "Trực lãnh đạo",
-    "truc_dieu_hanh": "Trực điều hành",
-    "truc_ca": "Trực ca",
-    "ung_cuu_thong_tin": "Ứng cứu thông tin",
-    "van_hanh_khai_thac": "Vận hành khai thác",
-}
-# Folded phrases recognised anywhere in a field.
-_DUTY_PHRASES: dict[str, tuple[str, ...]] = {
-    "truc_lanh_dao": ("truc lanh dao", "lanh dao truc", "truc ld", "tld"),
-    "truc_dieu_hanh": ("truc dieu hanh", "truc dh", "tdh"),
-    "truc_ca": ("truc ca",),
-    "ung_cuu_thong_tin": ("ung cuu thong tin", "ung cuu su co", "ung cuu", "uctt", "ucsc"),
-    "van_hanh_khai_thac": ("van hanh khai thac", "van hanh, khai thac", "vhkt"),
-}
+DUTY_TYPES: dict[str, str] = DutyType.labels()
+# Folded phrases recognised anywhere in a field: the words users type for each duty type.
+_DUTY_PHRASES: dict[str, tuple[str, ...]] = {duty.value: duty.phrases for duty in DutyType}
 # Phrases that also occur in job titles ("Trưởng phòng điều hành"): only a whole field counts.
 _DUTY_WHOLE: dict[str, str] = {
     "lanh dao": "truc_lanh_dao",

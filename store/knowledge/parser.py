@@ -58,7 +58,7 @@ __all__ = [
 ]
 
 # Bump when parsing changes what is read: stored directives are then re-parsed at the next load.
-PARSER_VERSION = 2
+PARSER_VERSION = 3  # 3: audience "truyen_hinh_tra_tien" became the sector code "truyen_hinh"
 MIN_WORDS = 25
 PASSAGE_WORDS = 60
 

@@ -111,12 +111,16 @@ ASK = "ai đang trực ở VNPT Hà Tĩnh bây giờ"
 
 def test_duty_officer_sees_their_own_organisation_only(store: str, client: StoreClient) -> None:
     roster_today(store)
-    officer = user(store, declared_role="can_bo_truc", organisation="vnpt ha tinh")
+    # Their phone is on VNPT's roster, so the store confirms the role they declared.
+    officer = user(store, declared_role="can_bo_truc", organisation="vnpt ha tinh", phone=PHONE)
     answer = run(ActionWhoIsOnDuty(client), officer, ASK)
     assert "Phạm Minh Quân" in answer and PHONE in answer and "Trực lãnh đạo" in answer
+    stranger = user(store, declared_role="can_bo_truc", organisation="vnpt ha tinh")
+    unconfirmed = run(ActionWhoIsOnDuty(client), stranger, ASK)
+    assert PHONE not in unconfirmed and "chưa xác nhận" in unconfirmed
     other = user(store, declared_role="can_bo_truc", organisation="Viettel Hà Tĩnh")
     limited = run(ActionWhoIsOnDuty(client), other, ASK)
-    assert PHONE not in limited and "của đơn vị mình (Viettel Hà Tĩnh)" in limited
+    assert PHONE not in limited and "Phạm Minh Quân" not in limited
 
 
 def test_granted_staff_see_every_organisation(store: str, client: StoreClient) -> None:

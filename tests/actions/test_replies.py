@@ -34,5 +34,5 @@ def test_duties_for_an_audience_the_directive_does_not_address() -> None:
             }
         ],
     }
-    text = duties_text(directive, ["truyen_hinh_tra_tien"])
+    text = duties_text(directive, ["truyen_hinh"])
     assert "không có mục riêng cho doanh nghiệp truyền hình trả tiền" in text

@@ -61,7 +61,9 @@ def test_my_reports_lists_only_my_own_references(stack: Stack) -> None:
     mine = Chat(stack, Profile(organisation="Bưu điện tỉnh Bắc Ninh", province="Bắc Ninh"))
     mine.say("gửi báo cáo kết quả")
     mine.say("Đảm bảo bưu gửi KT1 thông suốt 24/24, không có sự cố lớn.")
-    done = mine.say("bỏ qua")
+    summary = mine.say("bỏ qua")
+    assert "Mã tiếp nhận" not in summary  # nothing filed before «Gửi»
+    done = mine.say("gửi")
     reference = done.split("Mã tiếp nhận: ")[1].split(".")[0]
     listed = mine.say("xem báo cáo của tôi")
     assert reference in listed

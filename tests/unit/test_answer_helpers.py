@@ -51,7 +51,7 @@ def test_abbreviations_expand_on_folded_text() -> None:
         ("doanh nghiep buu chinh phai lam gi", ["buu_chinh"]),
         ("nhiệm vụ của dn vt", ["vien_thong"]),
         ("nhà mạng cần làm gì", ["vien_thong"]),
-        ("truyền hình trả tiền", ["truyen_hinh_tra_tien"]),
+        ("truyền hình trả tiền", ["truyen_hinh"]),
         ("Viễn thông Lạng Sơn được giao gì", ["vien_thong", "doanh_nghiep_cu_the"]),
         ("hạn nộp báo cáo", []),
     ],

@@ -137,10 +137,10 @@ def test_bac_ninh_sections_postal_kt1_and_sub_audiences() -> None:
         ("1. Đối với doanh nghiệp Bưu chính, chuyển phát", ["buu_chinh"]),
         (
             "2. Đối với doanh nghiệp Viễn thông, truyền hình trả tiền",
-            ["vien_thong", "truyen_hinh_tra_tien"],
+            ["vien_thong", "truyen_hinh"],
         ),
         ("Đối với mạng di động", ["vien_thong"]),
-        ("Đối với các doanh nghiệp truyền hình trả tiền", ["truyen_hinh_tra_tien"]),
+        ("Đối với các doanh nghiệp truyền hình trả tiền", ["truyen_hinh"]),
         ("3. Thực hiện chế độ báo cáo", ["chung"]),
     ]
     postal = sections[0].items
@@ -179,7 +179,7 @@ def test_ha_tinh_five_audience_sections_without_urls() -> None:
         ["so_nganh_ubnd"],
         ["buu_chinh"],
         ["vien_thong", "internet"],
-        ["truyen_hinh_tra_tien"],
+        ["truyen_hinh"],
         ["trung_tam_cntt"],
     ]
     assert [len(s.items) for s in sections] == [2, 2, 7, 3, 1]
