@@ -62,11 +62,11 @@ def main(argv: list[str] | None = None) -> None:
     require_token(app, action_server_token())
 
     @app.listener("after_server_start")
-    async def start_spool_worker(app, _loop) -> None:  # type: ignore[no-untyped-def]
+    async def start_spool_worker(app: Sanic, _loop: asyncio.AbstractEventLoop) -> None:
         app.ctx.spool_worker = asyncio.create_task(drain_forever(shared(), Spool()))
 
     @app.listener("before_server_stop")
-    async def stop_spool_worker(app, _loop) -> None:  # type: ignore[no-untyped-def]
+    async def stop_spool_worker(app: Sanic, _loop: asyncio.AbstractEventLoop) -> None:
         app.ctx.spool_worker.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await app.ctx.spool_worker

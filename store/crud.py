@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.interfaces import LoaderOption
 
 from store.knowledge import parser
 from store.knowledge.citation import issued_text
@@ -264,7 +265,7 @@ def list_directives(
     return list(session.scalars(query))
 
 
-def _full() -> tuple:  # type: ignore[type-arg]
+def _full() -> tuple[LoaderOption, ...]:
     return (
         selectinload(Directive.contacts),
         selectinload(Directive.legal_bases),

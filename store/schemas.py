@@ -43,13 +43,13 @@ class DirectiveOut(BaseModel):
     published: str | None = None
     status: str = "live"
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field  # type: ignore[prop-decorator]  # mypy cannot type decorated properties
     @property
     def citation(self) -> str:
         """How answers name this document: who issued what, never one issuer for another."""
         return citation_of(Source.of(self))
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field  # type: ignore[prop-decorator]  # mypy cannot type decorated properties
     @property
     def issuer(self) -> str:
         """ "Sở KH&CN Bắc Ninh", "UBND tỉnh Đắk Lắk": for "liên hệ trực tiếp …"."""

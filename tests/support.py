@@ -10,6 +10,7 @@ import urllib.request
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from ops.ports import free_port
 
@@ -35,13 +36,13 @@ def wait_http(url: str, timeout: float = 60.0) -> None:
         time.sleep(0.3)
 
 
-def _pg_connect():  # type: ignore[no-untyped-def]
+def _pg_connect() -> Any:  # a psycopg2 connection (rasa env)
     import psycopg2 as driver  # rasa env
 
     return driver.connect(PG_ADMIN_URL)
 
 
-def _admin_connection():  # type: ignore[no-untyped-def]
+def _admin_connection() -> Any:  # psycopg's (app env) or psycopg2's (rasa env) connection
     """Autocommit connection to the machine's PostgreSQL, starting the cluster if it is down."""
     try:
         import psycopg

@@ -126,8 +126,25 @@ def citation(
     year: int | None,
     department: str,
     province: str,
-    **facts: str | None,
+    *,
+    issuer_kind: str | None = None,
+    doc_kind: str | None = None,
+    restates: str | None = None,
+    source_site: str | None = None,
+    published: str | None = None,
 ) -> str:
-    """Source phrase from loose facts (see Source for the optional ones)."""
-    extra = {key: value for key, value in facts.items() if value is not None}
-    return citation_of(Source(number, day, month, year, department, province, **extra))  # type: ignore[arg-type]
+    """Source phrase from loose facts; an optional one left out or None takes Source's default."""
+    source = Source(
+        number,
+        day,
+        month,
+        year,
+        department,
+        province,
+        issuer_kind=IssuerKind.OTHER.value if issuer_kind is None else issuer_kind,
+        doc_kind=DocKind.CONG_VAN.value if doc_kind is None else doc_kind,
+        restates=restates,
+        source_site=source_site,
+        published=published,
+    )
+    return citation_of(source)

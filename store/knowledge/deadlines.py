@@ -276,9 +276,22 @@ def _time_near(
 
 
 def _deadline(
-    sentence: str, passage: Passage, context: _Context, what: str, **fields: object
+    sentence: str,
+    passage: Passage,
+    context: _Context,
+    what: str,
+    *,
+    due: datetime,
+    has_time: bool,
+    lunar_text: str | None,
+    cut: int | None = None,
+    kind: str = ONCE,
+    starts: datetime | None = None,
+    until: date | None = None,
 ) -> Deadline:
-    before = sentence[: int(str(fields.pop("cut", len(sentence))))]
+    """The deadline with its sender, recipient and channel; `cut` ends the part searched first
+    for the recipient (the whole sentence by default)."""
+    before = sentence[:cut]
     to = _TO_RE.search(before) or _TO_RE.search(sentence)
     email = EMAIL_RE.search(sentence)
     return Deadline(
@@ -288,7 +301,12 @@ def _deadline(
         channel=_channel(sentence),
         email=email.group(0).rstrip(".") if email else None,
         source_sentence=sentence,
-        **fields,  # type: ignore[arg-type]
+        due=due,
+        has_time=has_time,
+        lunar_text=lunar_text,
+        kind=kind,
+        starts=starts,
+        until=until,
     )
 
 

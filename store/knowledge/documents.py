@@ -263,10 +263,11 @@ def _open_pdf(content: bytes, name: str) -> Any:
 
     reader = PdfReader(io.BytesIO(content))
     if reader.is_encrypted:
+        opened: int  # pypdf's PasswordType (an IntEnum): 0 when the empty password failed
         try:
             opened = reader.decrypt("")  # "copy-protected" PDFs open without a password
         except Exception:  # unknown algorithm, missing AES support…
-            opened = 0  # type: ignore[assignment]
+            opened = 0
         if not opened:
             raise UnsupportedDocument(
                 f"PDF {name} được đặt mật khẩu nên không đọc được. Hãy gửi bản không đặt mật khẩu "

@@ -15,9 +15,10 @@ import json
 import logging
 import threading
 from datetime import datetime, timedelta, timezone
+from typing import Any, cast
 
 import httpx
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import CursorResult, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from store.models import Submission
@@ -150,7 +151,9 @@ class Forwarder:
             .values(forward_next_at=now + self._lease)
         )
         with self._sessions() as session:
-            claimed = session.execute(statement).rowcount == 1  # type: ignore[attr-defined]
+            # Session.execute is typed as returning Result; an UPDATE's result is a CursorResult.
+            result = cast(CursorResult[Any], session.execute(statement))
+            claimed = result.rowcount == 1
             session.commit()
         return claimed
 

@@ -6,7 +6,7 @@ import asyncio
 from typing import Any
 
 import pytest
-from rasa_sdk import Action
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -24,7 +24,7 @@ from tests.actions.conftest import TOKEN, make_tracker
 from tests.support import free_port
 
 
-def run(action: Action, tracker) -> tuple[list[dict[str, Any]], list]:  # type: ignore[no-untyped-def]
+def run(action: Action, tracker: Tracker) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     dispatcher = CollectingDispatcher()
     events = asyncio.run(action.run(dispatcher, tracker, {}))
     return dispatcher.messages, events

@@ -5,13 +5,14 @@ from __future__ import annotations
 import unicodedata
 
 from rasa.nlu.constants import TOKENS_NAMES
+from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from rasa_ext.vietnamese_tokenizer import VietnameseTokenizer
 
 
-def tokenize(text: str) -> list:  # type: ignore[type-arg]
+def tokenize(text: str) -> list[Token]:
     tokenizer = VietnameseTokenizer(VietnameseTokenizer.get_default_config())
     message = Message(data={TEXT: text})
     tokenizer.process([message])

@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from ops.stack import APP_PYTHON, Stack
@@ -73,7 +74,7 @@ class Gateway:
             return "(no log)"
 
 
-def wait_until(predicate, timeout: float = 30.0, every: float = 0.2) -> bool:  # type: ignore[no-untyped-def]
+def wait_until(predicate: Callable[[], object], timeout: float = 30.0, every: float = 0.2) -> bool:
     """Poll predicate until true or timeout; returns the last result."""
     deadline = time.monotonic() + timeout
     while True:

@@ -11,6 +11,8 @@ import os
 import sqlite3
 import subprocess
 import unicodedata
+from collections.abc import Sequence
+from typing import Any
 
 import httpx
 import pytest
@@ -47,7 +49,7 @@ def relay(stack: Stack, sender: str, message: str) -> list[Reply]:
     return asyncio.run(send())
 
 
-def joined(replies: list) -> str:  # type: ignore[type-arg]
+def joined(replies: Sequence[dict[str, Any] | Reply]) -> str:
     return "\n".join(r["text"] if isinstance(r, dict) else r.text for r in replies)
 
 

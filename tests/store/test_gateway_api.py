@@ -72,7 +72,9 @@ def subscribe(client: TestClient, chat_id: str, channel: str = "telegram", **fie
     return ok(client.put(f"/api/subscriptions/{channel}/{chat_id}", json=body, headers=SERVICE))
 
 
-def enterprise(client: TestClient, user_id: str, organisation: str, province: str, sector: str):  # type: ignore[no-untyped-def]
+def enterprise(
+    client: TestClient, user_id: str, organisation: str, province: str, sector: str
+) -> Any:
     """An enterprise user: profile (registers the organisation) and a private subscription."""
     ok(
         put_profile(

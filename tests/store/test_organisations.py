@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -31,7 +32,9 @@ def loaded(database_url: str) -> Iterator[TestClient]:
         yield test_client
 
 
-def post(client: TestClient, rows: list[dict[str, Any]], headers: dict[str, str] = STAFF_AUTH):  # type: ignore[no-untyped-def]
+def post(
+    client: TestClient, rows: list[dict[str, Any]], headers: dict[str, str] = STAFF_AUTH
+) -> httpx.Response:
     return client.post("/api/organisations", json={"organisations": rows}, headers=headers)
 
 

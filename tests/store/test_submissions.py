@@ -27,7 +27,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import Row, select
 
 from store.db import make_engine
 from store.models import Base, Submission
@@ -665,14 +665,15 @@ def forwarding(database_url: str, tmp_path: Path, url: str, **settings: Any) -> 
     )
 
 
-def stored(database_url: str, reference: str) -> Submission:
+def stored(database_url: str, reference: str) -> Row[Any]:
+    """The submission's row as stored (its columns as attributes)."""
     engine = make_engine(database_url)
     try:
         with engine.connect() as connection:
             row = connection.execute(
                 select(Submission.__table__).where(Submission.reference == reference)
             )
-            return row.one()  # type: ignore[return-value]
+            return row.one()
     finally:
         engine.dispose()
 

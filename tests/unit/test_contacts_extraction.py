@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 
 from store.knowledge.citation import citation
-from store.knowledge.contacts import extract_contacts, unwrap
+from store.knowledge.contacts import ParsedContact, extract_contacts, unwrap
 
 DIRECTIVES = Path(__file__).resolve().parents[2] / "data" / "directives"
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "directives"
 
 
-def contacts(name: str):  # type: ignore[no-untyped-def]
+def contacts(name: str) -> list[ParsedContact]:
     return extract_contacts(unwrap((DIRECTIVES / name).read_text(encoding="utf-8")))
 
 
