@@ -14,7 +14,14 @@ from typing import Any
 
 from ops.ports import free_port
 
-__all__ = ["APP_PYTHON", "PROJECT_ROOT", "free_port", "postgres_database", "wait_http"]
+__all__ = [
+    "APP_PYTHON",
+    "PROJECT_ROOT",
+    "free_port",
+    "postgres_database",
+    "store_process",
+    "wait_http",
+]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 APP_PYTHON = PROJECT_ROOT / ".venv-app" / "bin" / "python"
@@ -34,6 +41,33 @@ def wait_http(url: str, timeout: float = 60.0) -> None:
         if time.monotonic() > deadline:
             raise TimeoutError(url)
         time.sleep(0.3)
+
+
+@contextlib.contextmanager
+def store_process(var_dir: Path, timeout: float = 60.0, **env: str) -> Iterator[str]:
+    """`python -m store` on a free port with SQLite under var_dir; yields its URL.
+
+    A real process over loopback HTTP, from any environment's tests; env adds tokens and admins.
+    """
+    port = free_port()
+    variables = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    variables |= {"PYTHONPATH": str(PROJECT_ROOT), "VAR_DIR": str(var_dir), "STORE_PORT": str(port)}
+    log = (var_dir / "store.log").open("wb")
+    process = subprocess.Popen(
+        [str(APP_PYTHON), "-m", "store"],
+        cwd=PROJECT_ROOT,
+        env=variables | env,
+        stdout=log,
+        stderr=log,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_http(f"{url}/health", timeout=timeout)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        log.close()
 
 
 def _pg_connect() -> Any:  # a psycopg2 connection (rasa env)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,7 +10,7 @@ import pytest
 from rasa_sdk import Tracker
 
 from actions.store_client import StoreClient
-from tests.support import APP_PYTHON, PROJECT_ROOT, free_port, wait_http
+from tests.support import store_process
 
 TOKEN = "action-tests-token"
 
@@ -20,30 +18,9 @@ TOKEN = "action-tests-token"
 @pytest.fixture(scope="session")
 def store_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The store, started with the gateway/store virtualenv on a free port and its own SQLite file."""
-    port = free_port()
     var_dir: Path = tmp_path_factory.mktemp("store-var")
-    env = dict(os.environ)
-    env.pop("DATABASE_URL", None)
-    env.update(
-        {
-            "PYTHONPATH": str(PROJECT_ROOT),
-            "VAR_DIR": str(var_dir),
-            "STORE_PORT": str(port),
-            "STORE_API_TOKEN": TOKEN,
-        }
-    )
-    log = (var_dir / "store.log").open("wb")
-    process = subprocess.Popen(
-        [str(APP_PYTHON), "-m", "store"], cwd=PROJECT_ROOT, env=env, stdout=log, stderr=log
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_http(f"{url}/health", timeout=60)
+    with store_process(var_dir, STORE_API_TOKEN=TOKEN) as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
 
 
 @pytest.fixture

@@ -5,8 +5,6 @@ decides from the acting user (the tracker's sender) and the role it holds, never
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.incident_updates import ActionStartIncidentUpdate
 from actions.records import ActionShowMyReports, ActionWhoIsOnDuty
 from actions.store_client import StoreClient
-from tests.support import APP_PYTHON, PROJECT_ROOT, free_port, wait_http
+from tests.support import store_process
 from vntext.timefmt import now
 
 TOKEN = "records-tests-token"
@@ -32,23 +30,9 @@ PHONE = "0913111222"
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A store of its own: these tests need an admin (ADMIN_TELEGRAM_IDS) to grant staff."""
-    port = free_port()
     var_dir: Path = tmp_path_factory.mktemp("records-store")
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env |= {"PYTHONPATH": str(PROJECT_ROOT), "VAR_DIR": str(var_dir), "STORE_PORT": str(port),
-            "STORE_API_TOKEN": TOKEN, "ADMIN_TELEGRAM_IDS": ADMIN}  # fmt: skip
-    log = (var_dir / "store.log").open("wb")
-    process = subprocess.Popen(
-        [str(APP_PYTHON), "-m", "store"], cwd=PROJECT_ROOT, env=env, stdout=log, stderr=log
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_http(f"{url}/health", timeout=60)
+    with store_process(var_dir, STORE_API_TOKEN=TOKEN, ADMIN_TELEGRAM_IDS=ADMIN) as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
 
 
 def call(store: str, method: str, path: str, acting: str | None = None, **kwargs: Any) -> Any:

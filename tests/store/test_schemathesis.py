@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import APP_PYTHON, PROJECT_ROOT, free_port, wait_http
+from tests.support import store_process
 
 SERVICE_TOKEN = "fuzz-service-token-not-secret"
 STAFF_TOKEN = "fuzz-staff-token-not-secret"
@@ -32,24 +32,12 @@ SCHEMATHESIS = Path(sys.executable).parent / "schemathesis"
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`python -m store` on a free port with SQLite under its own VAR_DIR and the real directives."""
-    port = free_port()
     var_dir: Path = tmp_path_factory.mktemp("fuzzed-store")
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env |= {"PYTHONPATH": str(PROJECT_ROOT), "VAR_DIR": str(var_dir), "STORE_PORT": str(port),
-            "STORE_API_TOKEN": SERVICE_TOKEN, "STORE_STAFF_TOKENS": STAFF_TOKEN,
-            "ADMIN_TELEGRAM_IDS": "9001", "DEPARTMENT_WEBHOOK_URL": ""}  # fmt: skip
-    log = (var_dir / "store.log").open("wb")
-    process = subprocess.Popen(
-        [str(APP_PYTHON), "-m", "store"], cwd=PROJECT_ROOT, env=env, stdout=log, stderr=log
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_http(f"{url}/health", timeout=90)
+    tokens = {"STORE_API_TOKEN": SERVICE_TOKEN, "STORE_STAFF_TOKENS": STAFF_TOKEN}
+    with store_process(
+        var_dir, timeout=90, ADMIN_TELEGRAM_IDS="9001", DEPARTMENT_WEBHOOK_URL="", **tokens
+    ) as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
 
 
 def schemathesis(url: str, token: str, report: Path) -> subprocess.CompletedProcess[str]:
