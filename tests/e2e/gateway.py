@@ -22,7 +22,8 @@ class Gateway:
     def __init__(self, stack: Stack, telegram_url: str, log_dir: Path, **env: str) -> None:
         self.stack = stack
         self.telegram_url = telegram_url
-        self.log_path = log_dir / "gateway.log"
+        # Beside the stack's own logs, so the end-of-run scan for tokens and phones reads it too.
+        self.log_path = stack.var_dir / "log" / f"gateway-{log_dir.name}.log"
         self.extra = env
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -41,7 +42,7 @@ class Gateway:
         return env
 
     def start(self) -> None:
-        log = self.log_path.open("ab")
+        log = os.fdopen(os.open(self.log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600), "ab")
         self.process = subprocess.Popen(
             [str(APP_PYTHON), "-m", "bot.telegram_channel"],
             cwd=PROJECT_ROOT,
