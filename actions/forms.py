@@ -79,7 +79,8 @@ ANSWERS: dict[str, Callable[[StoreClient | None], Action]] = {
 # when the classifier is sure of it.
 _COMMAND_QUESTIONS = {"ask_my_reports", "ask_on_duty"}
 _SURE = 0.85
-# The province a form has collected, for a question that names none.
+# The province a form has collected, for a question that names none (an incident update carries
+# its incident's, in `update_parent`).
 _FORM_PROVINCES = ("incident_province", "results_province", "roster_province")
 
 
@@ -159,6 +160,7 @@ def _with_form_province(tracker: Tracker) -> Tracker:
         tracker.get_latest_entity_values("province"), None
     )
     province = next((tracker.get_slot(s) for s in _FORM_PROVINCES if tracker.get_slot(s)), None)
+    province = province or (tracker.get_slot("update_parent") or {}).get("province")
     if named or not province:
         return tracker
     copied = copy.deepcopy(tracker)
@@ -485,6 +487,10 @@ class CollectionFormValidation(FormValidationAction):
             for label in dict.fromkeys(self.labels.values())
         ]
 
+    def shown_value(self, slot: str, value: Any) -> str:
+        """A value read back after an edit: a code as its label; a form may word others (a time)."""
+        return str(self.value_labels.get(value, value))
+
     async def _validate_given(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
@@ -519,7 +525,7 @@ class CollectionFormValidation(FormValidationAction):
         value that fails keeps the one given before."""
         result = await getattr(self, f"validate_{slot}")(value, dispatcher, tracker, domain)
         if result.get(slot) is not None:
-            shown = self.value_labels.get(result[slot], result[slot])
+            shown = self.shown_value(slot, result[slot])
             dispatcher.utter_message(text=f"Đã sửa {self.labels.get(slot, slot)}: {shown}.")
         events = [
             SlotSet(name, new)

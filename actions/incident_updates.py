@@ -3,7 +3,8 @@
 The update names the initial report (or the bot finds the user's one open incident, among the
 incidents the store lists for this user: X-Acting-User); everything the initial report said is
 carried over, so the user only tells what changed: the situation, what was
-done, and for a closing report when service came back.
+done, and for a closing report when service came back. Like every form it ends with a summary of
+what will be sent and «Gửi» / «Sửa» / «Hủy» (actions/forms.py): nothing is filed before «Gửi».
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -26,7 +27,7 @@ from actions.store_client import STORE_UNAVAILABLE_TEXT, StoreClient, StoreError
 from common.vocabulary import Stage
 from vntext.dates import DateParseError, find_datetime, parse_past_datetime
 from vntext.normalize import clean_message, fold
-from vntext.timefmt import VN_TZ, now
+from vntext.timefmt import VN_TZ, now, when_text
 
 FORM_SLOTS = [
     "update_stage",
@@ -34,10 +35,13 @@ FORM_SLOTS = [
     "update_actions",
     "update_restored_at",
     "update_cause",
+    "update_confirm",
 ]
 STATE_SLOTS = ["update_parent", "update_key"]
 # The stages a follow-up report can have (the first report is "ban_dau").
 STAGES = {stage.value: stage.in_sentence for stage in (Stage.CAP_NHAT, Stage.KET_THUC)}
+STAGE_MEANINGS = {"cap_nhat": "sự cố còn tiếp diễn", "ket_thuc": "đã khắc phục xong"}
+BECOMES_CLOSING_TEXT = "Có thời gian khôi phục nên đây là báo cáo kết thúc (đã khắc phục xong)."
 _REFERENCE_RE = re.compile(r"\bSC[\s-]*(\d{4})[\s-]*(\d{1,6})\b", re.IGNORECASE)
 _CLOSING_WORDS = (
     "khac phuc xong",
@@ -132,6 +136,7 @@ class ActionStartIncidentUpdate(Action):
             SlotSet("update_description", None),
             SlotSet("update_actions", None),
             SlotSet("update_cause", parent.get("cause")),
+            SlotSet("update_confirm", None),
             SlotSet("form_tries", None),
         ]
 
@@ -172,8 +177,69 @@ class ActionStartIncidentUpdate(Action):
 
 
 class ValidateIncidentUpdateForm(forms.CollectionFormValidation):
+    """Stage, situation, what was done, restoration time (closing reports) and cause, then the
+    summary; questions, greetings and edits at any prompt are handled by the shared class."""
+
+    editable: ClassVar[dict[str, str]] = {
+        "loai bao cao": "update_stage",
+        "giai doan": "update_stage",
+        "tinh hinh": "update_description",
+        "dien bien": "update_description",
+        "mo ta": "update_description",
+        "noi dung": "update_description",
+        "viec da lam": "update_actions",
+        "da lam": "update_actions",
+        "viec da xu ly": "update_actions",
+        "da xu ly": "update_actions",
+        "xu ly": "update_actions",
+        "bien phap": "update_actions",
+        "thoi gian khoi phuc": "update_restored_at",
+        "thoi diem khoi phuc": "update_restored_at",
+        "gio khoi phuc": "update_restored_at",
+        "khoi phuc luc": "update_restored_at",
+        "nguyen nhan": "update_cause",
+    }
+    labels: ClassVar[dict[str, str]] = {
+        "update_stage": "loại báo cáo",
+        "update_description": "tình hình",
+        "update_actions": "việc đã làm",
+        "update_restored_at": "thời gian khôi phục",
+        "update_cause": "nguyên nhân",
+    }
+    value_labels: ClassVar[dict[str, str]] = Stage.labels()
+    confirm_slot: ClassVar[str | None] = "update_confirm"
+    what: ClassVar[str] = "Báo cáo cập nhật sự cố"
+
     def name(self) -> str:
         return "validate_incident_update_form"
+
+    def shown_value(self, slot: str, value: Any) -> str:
+        """The restoration time as people write it, not as it is stored."""
+        if slot == "update_restored_at":
+            return when_text(datetime.fromisoformat(value))
+        return super().shown_value(slot, value)
+
+    async def _not_a_value(
+        self,
+        requested: str,
+        text: str,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[EventType] | None:
+        """«Sửa thời gian khôi phục» on an update report makes it a closing report: only those
+        have a restoration time, so otherwise the field would be cleared and never asked."""
+        asks_again = forms.edit_request(text, self.editable) is None and (
+            forms.field_to_redo(text, self.editable) == "update_restored_at"
+        )
+        if asks_again and tracker.get_slot("update_stage") == "cap_nhat":
+            dispatcher.utter_message(text=BECOMES_CLOSING_TEXT)
+            return [
+                SlotSet("update_stage", "ket_thuc"),
+                SlotSet("update_restored_at", None),
+                SlotSet(requested, None),
+            ]
+        return await super()._not_a_value(requested, text, dispatcher, tracker, domain)
 
     async def required_slots(
         self,
@@ -236,7 +302,9 @@ class ValidateIncidentUpdateForm(forms.CollectionFormValidation):
                 f"{shown:%d/%m/%Y}). Ví dụ: «10h15»."
             )
             return forms.failed("update_restored_at", message, tracker, dispatcher, False)
-        return {"update_restored_at": moment.isoformat()}
+        if tracker.get_slot("update_stage") == "cap_nhat":  # "sửa thời gian khôi phục thành …"
+            dispatcher.utter_message(text=BECOMES_CLOSING_TEXT)
+        return {"update_restored_at": moment.isoformat(), "update_stage": "ket_thuc"}
 
 
 def _text(
@@ -287,6 +355,40 @@ def _duration(start: str, end: str) -> str:
     return f"{hours} giờ {minutes} phút" if hours else f"{minutes} phút"
 
 
+def summary_lines(tracker: Tracker) -> list[str]:
+    """What will be sent, as the user reviews it before «Gửi»: read from the very payload that is
+    filed, so the summary cannot show what is not sent (a restoration time in an update report)."""
+    payload = update_payload(tracker)
+    stage = payload["stage"]
+    lines = [
+        f"Báo cáo {STAGES[stage]} sự cố {payload['parent_reference']} sẽ gửi về Sở "
+        f"({payload['province']}):",
+        f"• Sự cố: {payload['parent_reference']} · {payload['organisation']} · {payload['area']}",
+        f"• Loại báo cáo: {Stage(stage).label} ({STAGE_MEANINGS[stage]})",
+        f"• Tình hình hiện tại: {payload['description']}",
+        f"• Việc đã làm: {payload['actions_taken']}",
+    ]
+    if payload["restored_at"]:
+        spent = _duration(payload["detected_at"], payload["restored_at"])
+        restored = when_text(datetime.fromisoformat(payload["restored_at"]))
+        lines.append(f"• Khôi phục lúc: {restored} (khắc phục trong {spent})")
+    lines.append(f"• Nguyên nhân: {payload['cause'] or 'chưa rõ'}")
+    return lines
+
+
+class ActionAskUpdateConfirm(forms.SummaryPrompt):
+    """The update or closing report as it will be sent; «Gửi» files it."""
+
+    validation = ValidateIncidentUpdateForm
+    example = "tình hình"
+
+    def name(self) -> str:
+        return "action_ask_update_confirm"
+
+    def summary(self, tracker: Tracker) -> str:
+        return "\n".join(summary_lines(tracker))
+
+
 class ActionSubmitIncidentUpdate(SubmittingAction):
     def name(self) -> str:
         return "action_submit_incident_update"
@@ -296,6 +398,8 @@ class ActionSubmitIncidentUpdate(SubmittingAction):
     ) -> list[EventType]:
         if not tracker.get_slot("update_parent"):
             return []  # no incident to update; the start action already said why
+        if tracker.get_slot("update_confirm") != "yes":
+            return []  # only the summary's «Gửi» files a report; the form never ends without it
         payload = update_payload(tracker)
         outcome = await self.file(dispatcher, "incident", payload)
         if outcome.rejected:

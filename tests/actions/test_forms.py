@@ -350,7 +350,8 @@ def test_every_collection_form_ends_with_its_summary() -> None:
     assert DOMAIN["forms"]["incident_form"]["required_slots"][-1] == "incident_confirm"
     assert DOMAIN["forms"]["results_form"]["required_slots"][-1] == "results_confirm"
     assert DOMAIN["forms"]["roster_form"]["required_slots"][-1] == "roster_review"
-    for form in ("incident_form", "results_form"):
+    assert DOMAIN["forms"]["incident_update_form"]["required_slots"][-1] == "update_confirm"
+    for form in ("incident_form", "results_form", "incident_update_form"):
         assert set(DOMAIN["forms"][form]["required_slots"]) <= set(DOMAIN["slots"])
 
 

@@ -2,7 +2,8 @@
 
 Started in one sentence, only the missing fields are asked, a mid-form question is answered and the
 form resumes, bad values get a Vietnamese example, a summary is confirmed before anything is filed,
-a store outage spools the report and the worker delivers it exactly once.
+a store outage spools the report and the worker delivers it exactly once. Updates and closing
+reports of an incident end with their own summary: nothing is filed before «Gửi», «Hủy» files nothing.
 """
 
 from __future__ import annotations
@@ -107,25 +108,36 @@ def test_results_report_is_linked_to_the_deadline_and_marked_late(stack: Stack) 
     )
 
 
-def test_update_then_closing_report_refer_to_the_initial_one(stack: Stack) -> None:
-    chat = Chat(stack)
+def initial_incident(chat: Chat) -> str:
+    """An initial report filed by this user (detected at 2h); its reference."""
     chat.say("mất sóng 12 trạm BTS ở Kỳ Anh từ 2h do mất điện")
     chat.say("Nghiêm trọng")
     chat.say("Đã điều máy phát điện")
     chat.say("không")
     initial = chat.say("Gửi")
     [record] = chat.records("/api/incidents")
-    reference = record["reference"]
-    assert reference in initial
+    assert record["reference"] in initial
+    return str(record["reference"])
+
+
+def test_update_then_closing_report_refer_to_the_initial_one(stack: Stack) -> None:
+    chat = Chat(stack)
+    reference = initial_incident(chat)
     opened = chat.say("cập nhật sự cố")  # the user's only open incident; stage from the words
     assert f"Báo cáo tiếp cho sự cố {reference}" in opened and "Tình hình hiện tại" in opened
     assert "làm gì thêm" in chat.say("Đã khôi phục 8/12 trạm, còn 4 trạm mất sóng")
-    update = chat.say("Điều thêm 2 máy phát điện")  # the cause is carried over, not asked again
+    summary = chat.say("Điều thêm 2 máy phát điện")  # the cause is carried over, not asked again
+    assert f"Báo cáo cập nhật sự cố {reference} sẽ gửi về Sở" in summary
+    assert "Nguyên nhân: mất điện" in summary
+    update = chat.say("Gửi")
     assert f"Đã gửi báo cáo cập nhật sự cố {reference}" in update
     opened = chat.say(f"sự cố {reference} đã khắc phục xong lúc 4h10")
     assert "Tình hình hiện tại" in opened  # stage and restoration time read from the sentence
     chat.say("Toàn bộ 12 trạm phát sóng bình thường")
-    closing = chat.say("Điện lưới đã có, thu hồi máy phát")
+    summary = chat.say("Điện lưới đã có, thu hồi máy phát")
+    assert f"Báo cáo kết thúc sự cố {reference} sẽ gửi về Sở" in summary
+    assert "Khôi phục lúc: 04h10 ngày 20/02/2026 (khắc phục trong 2 giờ 10 phút)" in summary
+    closing = chat.say("gui")
     assert "kết thúc sự cố" in closing and "Thời gian khắc phục: 2 giờ 10 phút" in closing
     records = chat.records("/api/incidents")
     assert [r["stage"] for r in records] == ["ban_dau", "cap_nhat", "ket_thuc"]
@@ -137,3 +149,37 @@ def test_update_then_closing_report_refer_to_the_initial_one(stack: Stack) -> No
 def test_update_of_someone_elses_incident_is_refused(stack: Stack) -> None:
     chat = Chat(stack)
     assert "Không tìm thấy sự cố SC-2026-999999" in chat.say("cập nhật sự cố SC-2026-999999")
+
+
+def test_an_update_is_filed_only_after_its_summary_and_cancel_files_nothing(stack: Stack) -> None:
+    chat = Chat(stack)
+    reference = initial_incident(chat)
+    assert "Tình hình hiện tại" in chat.say(f"cập nhật sự cố {reference}")
+    greeted = chat.say("xin chào")  # never a value: the same question comes back
+    assert "mời bạn trả lời câu hỏi dưới đây" in greeted and "Tình hình hiện tại" in greeted
+    assert "làm gì thêm" in chat.say("Đã khôi phục 10/12 trạm")
+    answered = chat.say("hotline sở hà tĩnh là số nào?")  # answered, then asked again
+    assert "Tôi tiếp tục phần báo cáo đang dở" in answered and "làm gì thêm" in answered
+    summary = chat.say("Hàn nối cáp, điều thêm máy phát")
+    assert f"Báo cáo cập nhật sự cố {reference} sẽ gửi về Sở" in summary
+    assert "Tình hình hiện tại: Đã khôi phục 10/12 trạm" in summary
+    assert [b.title for b in chat.replies[-1].buttons] == ["Gửi", "Sửa", "Hủy"]
+    assert len(chat.records("/api/incidents")) == 1  # nothing filed before «Gửi»
+    edited = chat.say("sua tinh hinh thanh Đã khôi phục 11/12 trạm")
+    assert "Đã sửa tình hình: Đã khôi phục 11/12 trạm." in edited
+    assert "Tình hình hiện tại: Đã khôi phục 11/12 trạm" in edited  # the summary again
+    assert "chưa được gửi" in chat.say("chưa")
+    assert len(chat.records("/api/incidents")) == 1
+    assert f"Đã gửi báo cáo cập nhật sự cố {reference}" in chat.say("gửi")
+    records = chat.records("/api/incidents")
+    assert [r["stage"] for r in records] == ["ban_dau", "cap_nhat"]  # exactly one
+    assert records[1]["description"] == "Đã khôi phục 11/12 trạm"
+    assert records[1]["parent_reference"] == reference and records[1]["restored_at"] is None
+
+    assert "Tình hình hiện tại" in chat.say(f"sự cố {reference} đã khắc phục xong lúc 4h")
+    chat.say("Toàn bộ 12 trạm phát sóng bình thường")
+    summary = chat.say("Điện lưới đã có")
+    assert f"Báo cáo kết thúc sự cố {reference}" in summary and "Khôi phục lúc: 04h00" in summary
+    assert "Đã hủy" in chat.say("hủy")
+    assert len(chat.records("/api/incidents")) == 2  # «Hủy» files nothing
+    assert f"sự cố {reference}" in chat.say("cập nhật sự cố")  # still open: nothing closed it
