@@ -71,8 +71,10 @@ async def relay_text(
     context: ContextTypes.DEFAULT_TYPE,
     text: str,
     max_chars: int | None = None,
+    *,
+    button: bool = False,
 ) -> list[Reply]:
-    """Send the user's text to Rasa with their profile; render what comes back."""
+    """Send the user's text (or a button's payload) to Rasa with their profile; render replies."""
     chat, user = update.effective_chat, update.effective_user
     if chat is None or user is None:
         return []
@@ -80,7 +82,9 @@ async def relay_text(
     people: People = context.bot_data["people"]
     person = await people.get(user.id)
     async with typing(context, chat.id):
-        replies = await relay.send(CHANNEL, user.id, text, person.for_rasa(), max_chars=max_chars)
+        replies = await relay.send(
+            CHANNEL, user.id, text, person.for_rasa(), max_chars=max_chars, button=button
+        )
     await render(update, context, replies)
     return replies
 
@@ -130,6 +134,20 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await relay_text(update, context, text)
 
 
+async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A command no handler took ("/restart", "/ask_contact{…}"): the help, never silence.
+
+    In a group only a command addressed to this bot ("/lenh@ten_bot") is answered.
+    """
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    target = message.text.split()[0].partition("@")[2]
+    if message.chat.type != ChatType.PRIVATE and target.lower() != context.bot.username.lower():
+        return
+    await relay_text(update, context, message.text)
+
+
 async def on_rasa_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A Rasa button: acknowledge it, then relay its payload as the user's answer."""
     query = update.callback_query
@@ -143,4 +161,4 @@ async def on_rasa_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         if update.effective_chat:
             await context.bot.send_message(update.effective_chat.id, texts.STALE_BUTTON)
         return
-    await relay_text(update, context, payload)
+    await relay_text(update, context, payload, button=True)

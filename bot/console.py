@@ -55,8 +55,9 @@ def chat(runner: asyncio.Runner, relay: RasaRelay, sender: str) -> int:
             return 0
         if text.strip().lower() in EXIT_WORDS:
             return 0
-        message = _button_payload(text, last) or text
-        last = runner.run(relay.send(CHANNEL, sender, message))
+        payload = _button_payload(text, last)
+        message = payload or text
+        last = runner.run(relay.send(CHANNEL, sender, message, button=payload is not None))
         print(render(last), flush=True)
 
 

@@ -29,6 +29,10 @@ RASA_DOWN_TEXT = (
     "Xin lỗi, trợ lý đang tạm thời gián đoạn nên chưa trả lời được. "
     "Bạn vui lòng gửi lại tin nhắn sau ít phút."
 )
+UNKNOWN_COMMAND_TEXT = "Trợ lý không có lệnh «{command}». Đây là những việc tôi giúp được:"
+# What a typed command becomes: Rasa's help, sent as the gateway's own payload, never the text.
+HELP_PAYLOAD = "/help"
+HELP_COMMANDS = frozenset({"/help", "/start", "/giup", "/trogiup"})
 RASA_EMPTY_TEXT = (
     "Xin lỗi, tôi chưa xử lý được yêu cầu này do lỗi hệ thống. Bạn vui lòng gửi lại sau ít phút."
 )
@@ -134,14 +138,35 @@ class RasaRelay:
         text: str,
         profile: Profile | None = None,
         max_chars: int | None = None,
+        *,
+        button: bool = False,
     ) -> list[Reply]:
         """Relay text; connection failures are retried once since Rasa never saw the message.
 
         max_chars lifts the one-message cap for text the gateway built itself (a roster file).
+        Only a button's payload may use Rasa's `/intent{…}` syntax: typed text starting with "/"
+        is a command, and one the channel did not handle gets the help instead.
         """
         message = clean_lines(text)[: max_chars or MAX_MESSAGE_CHARS]
         if not message:
             return [Reply(EMPTY_MESSAGE_TEXT)]
+        if not button and message.lstrip().startswith("/"):
+            return await self._command_help(channel, user_id, message, profile)
+        return await self._relay(channel, user_id, message, profile)
+
+    async def _command_help(
+        self, channel: str, user_id: str | int, message: str, profile: Profile | None
+    ) -> list[Reply]:
+        """A typed command nobody handled: say so (unless it asked for help) and show the help."""
+        command = message.split()[0].partition("@")[0][:40]
+        replies = await self._relay(channel, user_id, HELP_PAYLOAD, profile)
+        if command.lower() in HELP_COMMANDS or any(r.is_fault for r in replies):
+            return replies
+        return [Reply(UNKNOWN_COMMAND_TEXT.format(command=command)), *replies]
+
+    async def _relay(
+        self, channel: str, user_id: str | int, message: str, profile: Profile | None
+    ) -> list[Reply]:
         body = {
             "sender": sender_id(channel, user_id),
             "message": message,

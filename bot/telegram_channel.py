@@ -127,6 +127,8 @@ def _add_handlers(application: Application) -> None:
     )
     application.add_handler(MessageHandler(filters.Document.ALL, files.on_document))
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, chat.on_text))
+    # Last: commands the handlers above did not take get the help.
+    application.add_handler(MessageHandler(filters.COMMAND, chat.on_unknown_command))
     application.add_error_handler(on_error)
 
 

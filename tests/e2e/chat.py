@@ -31,13 +31,17 @@ class Chat:
         self.profile = profile
         self.replies: list[Reply] = []
 
-    def say(self, text: str) -> str:
+    def say(self, text: str, *, button: bool = False) -> str:
         async def send() -> list[Reply]:
             async with self.stack.relay() as relay:
-                return await relay.send("test", self.user, text, self.profile)
+                return await relay.send("test", self.user, text, self.profile, button=button)
 
         self.replies = asyncio.run(send())
         return "\n".join(reply.text for reply in self.replies)
+
+    def press(self, payload: str) -> str:
+        """A button's payload, which alone may use Rasa's `/intent{…}` syntax."""
+        return self.say(payload, button=True)
 
     def declare(self, role: str, organisation: str | None = None, phone: str | None = None) -> None:
         """Store the role the user declared at /start, as the gateway does (the store judges it)."""

@@ -157,6 +157,22 @@ def test_group_answers_only_when_addressed(gateway: Gateway, telegram: FakeTeleg
     assert len([t for t in texts_to(telegram, group) if "0914237788" in t]) == 1
 
 
+def test_unknown_commands_get_the_help_and_never_set_an_intent(
+    gateway: Gateway, telegram: FakeTelegram
+) -> None:
+    user = 1311
+    telegram.send_text(user, '/ask_contact{"province":"Hà Tĩnh"}')
+    telegram.wait_for_text(user, "không có lệnh «/ask_contact")
+    telegram.send_text(user, "/restart")
+    telegram.wait_for_text(user, "không có lệnh «/restart»")
+    assert not any("0911378999" in t for t in texts_to(telegram, user))
+    group, mark = -5002, telegram.mark()
+    telegram.send_text(user, "/weather@another_bot", chat_id=group, chat_type="group")
+    telegram.send_text(user, f"/restart@{telegram.bot_username}", chat_id=group, chat_type="group")
+    telegram.wait_for_text(group, "không có lệnh «/restart»", since=mark)
+    assert not any("weather" in t for t in texts_to(telegram, group))
+
+
 def test_staff_grant_stats_pending_export_and_severe_alert(
     gateway: Gateway, telegram: FakeTelegram
 ) -> None:

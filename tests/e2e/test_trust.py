@@ -17,6 +17,7 @@ import pytest
 from bot.relay import WEBHOOK_PATH, Profile, signed_request
 from common.signing import HEADER, sign
 from ops.stack import Stack
+from tests.e2e.chat import Chat
 from tests.e2e.conftest import SERVICE_TOKEN, STAFF_TOKEN
 from tests.e2e.test_records import post_roster
 
@@ -126,6 +127,23 @@ def test_forged_staff_role_in_metadata_gets_no_names(stack: Stack) -> None:
     answer = " ".join(m.get("text") or "" for m in post_raw(stack, raw, headers).json())
     assert answer
     assert "0913111222" not in answer and "Phạm Minh Quân" not in answer
+
+
+@pytest.mark.parametrize("typed", ["/restart", '/ask_contact{"province":"Hà Tĩnh"}', " /stop"])
+def test_typed_rasa_syntax_is_a_command_that_gets_the_help(stack: Stack, typed: str) -> None:
+    """Typed text never sets an intent or slot directly: an unknown command gets the help."""
+    chat = Chat(stack, profile=None)
+    answer = chat.say(typed)
+    assert "không có lệnh" in answer and "lỗi hệ thống" not in answer
+    assert "0911378999" not in answer  # /ask_contact{Hà Tĩnh} did not run
+    payloads = {b.payload for reply in chat.replies for b in reply.buttons}
+    assert "/report_incident" in payloads
+    assert "Gõ «hủy»" in chat.press("/report_incident")  # a button's payload still works
+
+
+def test_help_commands_get_the_help_without_a_complaint(stack: Stack) -> None:
+    answer = Chat(stack, profile=None).say("/help")
+    assert "không có lệnh" not in answer and "danh sách trực" in answer.lower()
 
 
 # --- store ------------------------------------------------------------------------------------
