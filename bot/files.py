@@ -25,8 +25,7 @@ from bot.chat import relay_text
 from bot.people import People
 from bot.store_api import StoreAPI
 from bot.store_replies import answer_or_explain
-from store.outreach import organisations
-from store.outreach.people import OutreachError
+from vntext import organisation_table
 
 log = logging.getLogger(__name__)
 ROSTER_SUFFIXES = {".xlsx", ".csv"}
@@ -106,7 +105,7 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await message.reply_text(f"{error} Bạn có thể dán danh sách thẳng vào tin nhắn.")
         return
     person = await context.bot_data["people"].get(user.id)
-    if person.privileged and rows and organisations.is_list(rows[0]):
+    if person.privileged and rows and organisation_table.is_list(rows[0]):
         await _organisation_list(update, context, person.user_id, name, rows)
     else:
         await _roster_file(update, context, rows)
@@ -123,8 +122,8 @@ async def _organisation_list(
     message = update.effective_message
     assert message is not None
     try:
-        listed = organisations.from_rows(rows)
-    except OutreachError as error:
+        listed = organisation_table.from_rows(rows)
+    except ValueError as error:
         await message.reply_text(f"Không nạp được {name}: {error}")
         return
     store: StoreAPI = context.bot_data["store"]

@@ -13,8 +13,9 @@ from pathlib import Path
 
 from store.config import Settings
 from store.db import migrated_session
-from store.outreach.organisations import load, read_csv
+from store.outreach.organisations import load
 from store.outreach.people import OutreachError
+from vntext.organisation_table import read_csv
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -25,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         rows = read_csv(args.file.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, OutreachError) as error:
+    except (OSError, ValueError) as error:  # UnicodeDecodeError is a ValueError
         print(f"Không đọc được {args.file.name}: {error}", file=sys.stderr)
         return 1
     with migrated_session(Settings().database_url) as session:

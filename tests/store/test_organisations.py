@@ -15,8 +15,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from store import load_organisations
-from store.outreach.organisations import read_csv
-from store.outreach.people import OutreachError
 from tests.store.clients import DIRECTIVES, SERVICE, STAFF_AUTH, make_client
 
 LIST = [
@@ -71,21 +69,6 @@ def test_a_bad_row_is_explained_and_nothing_is_loaded(loaded: TestClient) -> Non
     assert response.json()["detail"] == "Dòng 2: Tên đơn vị cần ít nhất 2 ký tự."
     enterprise = {**SERVICE, "X-Acting-User": "telegram:5"}
     assert post(loaded, LIST, headers=enterprise).status_code == 403
-
-
-def test_csv_as_excel_saves_it() -> None:
-    text = "\ufeffTen don vi;Tỉnh;Lĩnh vực\nViettel Bắc Ninh;Bắc Ninh;Viễn thông\n;;\nVNPT Hà Tĩnh;Hà Tĩnh;\n"
-    rows = read_csv(text)
-    assert [(r.name, r.province, r.sector) for r in rows] == [
-        ("Viettel Bắc Ninh", "Bắc Ninh", "vien_thong"),
-        ("VNPT Hà Tĩnh", "Hà Tĩnh", None),
-    ]
-    with pytest.raises(OutreachError, match="cột «Tên đơn vị» và «Tỉnh»"):
-        read_csv("Họ tên,Số điện thoại\nA,0912345678\n")
-    with pytest.raises(OutreachError, match="Dòng 3: thiếu tên đơn vị hoặc tỉnh"):
-        read_csv("Tên đơn vị,Tỉnh\nAB,Bắc Ninh\nB,\n")
-    with pytest.raises(OutreachError, match="Dòng 2: tên đơn vị «A» cần từ 2 đến 300 ký tự"):
-        read_csv("Tên đơn vị,Tỉnh\nA,Bắc Ninh\n")
 
 
 def test_command_line_loads_once(

@@ -52,6 +52,7 @@ from store.outreach.schemas import (
 from store.submissions import crud as submissions_crud
 from store.submissions import exports
 from store.submissions.schemas import MAX_ROW_ID, LocalDateTime
+from vntext.organisation_table import Listed
 from vntext.timefmt import now
 
 router = APIRouter(prefix="/api", tags=["outreach"], responses=problems(401, 422))
@@ -172,7 +173,7 @@ def post_organisations(
     """The department's list of who must report; /stats and /pending count against it."""
     try:
         rows = [
-            organisations.Expected(o.name, o.province, organisations.sector_key(o.sector))
+            Listed(o.name, o.province, organisations.sector_key(o.sector))
             for o in body.organisations
         ]
         added, known = organisations.load(session, rows)
