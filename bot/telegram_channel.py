@@ -33,6 +33,7 @@ from bot.pacing import PacedRateLimiter, SendPacer
 from bot.people import People
 from bot.relay import RasaRelay
 from bot.store_api import StoreAPI, StoreRejected, StoreUnavailable
+from common import logs
 
 log = logging.getLogger("bot")
 
@@ -196,10 +197,7 @@ async def _run_webhook(application: Application, settings: GatewaySettings) -> N
 
 
 def main() -> None:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines contain the bot token
+    logs.configure()  # httpx quiet too: its INFO lines contain the bot token
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per job run otherwise
     settings = GatewaySettings()
     if not settings.token:

@@ -18,7 +18,7 @@ from bot.relay import WEBHOOK_PATH, Profile, signed_request
 from common.signing import HEADER, sign
 from ops.stack import Stack
 from tests.e2e.chat import Chat
-from tests.e2e.conftest import SERVICE_TOKEN, STAFF_TOKEN
+from tests.e2e.conftest import SECRET_NAMES, SERVICE_TOKEN, STAFF_TOKEN
 from tests.e2e.test_records import post_roster
 
 FORGED_TRACKER = {
@@ -203,10 +203,7 @@ def _cmdlines(pid: int) -> list[str]:
 
 def test_no_secret_on_any_command_line(stack: Stack) -> None:
     env = stack.env()
-    secrets = [
-        env[k]
-        for k in ("RASA_API_TOKEN", "RASA_CHANNEL_SECRET", "ACTION_SERVER_TOKEN", "STORE_API_TOKEN")
-    ]
+    secrets = [env[name] for name in SECRET_NAMES]
     lines = [line for pid in stack.pids().values() for line in _cmdlines(pid)]
     assert lines
     assert not [line for line in lines for secret in secrets if secret in line]

@@ -37,3 +37,10 @@ def make_client(database_url: str, directives: Path, **settings: Any) -> TestCli
         **settings,
     }
     return TestClient(create_app(Settings(**values)))
+
+
+def without_directives(database_url: str, tmp_path: Path, **settings: Any) -> TestClient:
+    """A store that loads no directive at start (fast): most API tests need none."""
+    empty = tmp_path / "no-directives"
+    empty.mkdir(exist_ok=True)
+    return make_client(database_url, empty, **settings)

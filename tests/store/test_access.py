@@ -15,7 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
-from tests.store.clients import SERVICE, STAFF_AUTH, acting, make_client
+from tests.store.clients import SERVICE, STAFF_AUTH, acting, without_directives
 
 ADMIN = "42"  # one of clients.ADMINS
 PHONE = "0913111222"
@@ -23,9 +23,7 @@ PHONE = "0913111222"
 
 @pytest.fixture
 def client(database_url: str, tmp_path: Path) -> Iterator[TestClient]:
-    empty = tmp_path / "no-directives"
-    empty.mkdir()
-    with make_client(database_url, empty) as test_client:
+    with without_directives(database_url, tmp_path) as test_client:
         yield test_client
 
 

@@ -28,6 +28,7 @@ from tests.store.clients import (
     TOKEN,
     acting,
     make_client,
+    without_directives,
 )
 
 BAC_NINH_DUE = "2026-02-23T09:00:00+07:00"
@@ -36,9 +37,7 @@ BAC_NINH_DUE = "2026-02-23T09:00:00+07:00"
 @pytest.fixture
 def client(database_url: str, tmp_path: Path) -> Iterator[TestClient]:
     """A store without directives (fast)."""
-    empty = tmp_path / "no-directives"
-    empty.mkdir()
-    with make_client(database_url, empty, outbox_max_attempts=3) as test_client:
+    with without_directives(database_url, tmp_path, outbox_max_attempts=3) as test_client:
         yield test_client
 
 

@@ -39,6 +39,7 @@ from tests.store.clients import (
     TOKEN,
     acting,
     make_client,
+    without_directives,
 )
 from tests.support import free_port
 
@@ -49,9 +50,7 @@ ME = {"submitter_channel": "telegram", "submitter_id": "1001"}
 @pytest.fixture
 def client(database_url: str, tmp_path: Path) -> Iterator[TestClient]:
     """A store without directives (fast); results-report tests load the real ones."""
-    empty = tmp_path / "no-directives"
-    empty.mkdir()
-    with make_client(database_url, empty) as test_client:
+    with without_directives(database_url, tmp_path) as test_client:
         yield test_client
 
 
